@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("parvis.ui.urls")),
+    path("compte/", include("parvis.accounts.urls")),
+    path("demarches/", include("parvis.procedures.urls")),
+    path("administration/", include("parvis.organisation.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler404 = "parvis.ui.views.page_not_found"
+handler500 = "parvis.ui.views.server_error"
+handler403 = "parvis.ui.views.permission_denied"
+handler400 = "parvis.ui.views.bad_request"
