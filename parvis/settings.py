@@ -32,7 +32,9 @@ INSTALLED_APPS = [
     "parvis.organisation",
     "parvis.accounts",
     "parvis.procedures",
+    "parvis.files",
     "parvis.cases",
+    "parvis.filing",
 ]
 
 MIDDLEWARE = [

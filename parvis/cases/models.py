@@ -1,0 +1,120 @@
+"""Cases (demandes / dossiers): one resident's request under a procedure, with its whole history.
+
+State changes go through service functions in `parvis.cases.services`, which write `CaseEvent` rows;
+nothing here changes state by itself.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("En ligne")
+    COUNTER = "counter", _("Guichet")
+    PHONE = "phone", _("Téléphone")
+    MAIL = "mail", _("Courrier")
+    EMAIL = "email", _("Courriel")
+
+
+def new_tracking_token():
+    return secrets.token_urlsafe(32)
+
+
+class ReferenceSequence(models.Model):
+    """The last number given to a case, per year: references are ADM-2026-000123."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_value}"
+
+
+class Case(models.Model):
+    reference = models.CharField(_("référence"), max_length=30, unique=True)
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="cases")
+    revision = models.ForeignKey("procedures.ProcedureRevision", on_delete=models.PROTECT, related_name="cases")
+    department = models.ForeignKey("organisation.Department", on_delete=models.PROTECT, related_name="cases")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="cases")
+    # Anonymous filings: the email to write to, and the secret of the tracking link.
+    contact_email = models.EmailField(_("courriel de contact"), blank=True)
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
+    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("déposée par (agent)"))
+    received_at = models.DateTimeField(_("reçue le"))
+    status = models.CharField(_("statut"), max_length=40, default="received")
+    answers = models.JSONField(_("réponses"), default=dict)
+    # The legal regime as it stood when the case was filed (a procedure's later edits do not change it).
+    regime = models.CharField(max_length=4)
+    period_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    period_unit = models.CharField(max_length=6, blank=True)
+    implicit_decision_on = models.DateField(_("date de décision implicite"), null=True, blank=True)
+    is_test = models.BooleanField(_("dossier de test"), default=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("demande")
+        verbose_name_plural = _("demandes")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["applicant", "-received_at"], name="case_applicant_idx"),
+            models.Index(fields=["department", "status", "implicit_decision_on"], name="case_inbox_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class CaseEvent(models.Model):
+    """One line of a case's history: who, when, what, from which channel."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    kind = models.CharField(max_length=40)
+    description = models.TextField()
+    visible_to_resident = models.BooleanField(default=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at_idx")]
+
+    def __str__(self):
+        return f"{self.case} — {self.description}"
+
+
+class DocumentKind(models.TextChoices):
+    ATTACHMENT = "attachment", _("Pièce jointe")
+    RECEIPT = "receipt", _("Accusé d'enregistrement")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Accusé de réception")
+    LETTER = "letter", _("Courrier")
+    MESSAGE = "message", _("Pièce jointe à un message")
+
+
+class CaseDocument(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    stored_file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.ATTACHMENT)
+    field_key = models.CharField(max_length=80, blank=True)
+    label = models.CharField(max_length=255, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    visible_to_resident = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.label or str(self.stored_file)

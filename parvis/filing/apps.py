@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FilingConfig(AppConfig):
+    name = "parvis.filing"
+    verbose_name = "Dépôt en ligne"
