@@ -95,3 +95,27 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email or ""
+
+
+class LoginFailure(models.Model):
+    """One failed login attempt, kept for throttling (in the database so that every process sees it).
+
+    `email` is the address typed, normalised, whether or not an account uses it: throttling then
+    behaves the same for known and unknown addresses and reveals nothing.
+    """
+
+    email = models.CharField(_("adresse saisie"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("échec de connexion")
+        verbose_name_plural = _("échecs de connexion")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["email", "created_at"], name="login_failure_email_idx"),
+            models.Index(fields=["ip_address", "created_at"], name="login_failure_ip_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.email or '?'} / {self.ip_address or '?'} ({self.created_at:%Y-%m-%d %H:%M})"
