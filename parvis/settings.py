@@ -32,9 +32,13 @@ INSTALLED_APPS = [
     "parvis.organisation",
     "parvis.accounts",
     "parvis.procedures",
+    "parvis.demo",
     "parvis.files",
     "parvis.cases",
     "parvis.filing",
+    "parvis.formengine",
+    "parvis.documents",
+    "parvis.appointments",
 ]
 
 MIDDLEWARE = [
@@ -169,12 +173,29 @@ TASKS = {
     }
 }
 
+# --- Online filing: drafts are kept this many days after their last save; residents are warned before.
+DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 90, minimum=1)
+DRAFT_EXPIRY_WARNING_DAYS = env_int("DRAFT_EXPIRY_WARNING_DAYS", 7, minimum=0)
+
 # --- Commune branding (the organisation pages hold the commune's details; these are the theme) -----
 COMMUNE_NAME = env_str("COMMUNE_NAME", "Admiville")
 THEME_PRIMARY_COLOR = env_str("THEME_PRIMARY_COLOR", "#1d4e89")
 THEME_ACCENT_COLOR = env_str("THEME_ACCENT_COLOR", "#b8420f")
 THEME_LOGO_URL = env_str("THEME_LOGO_URL", "")
 CASE_REFERENCE_PREFIX = env_str("CASE_REFERENCE_PREFIX", "ADM")
+
+# --- Cases: legal rules and delivery (docs/legal-rules.md) ----------------------------------------
+# Move an implicit-decision date falling on a Saturday, Sunday or public holiday to the next working day.
+IMPLICIT_DECISION_NEXT_WORKING_DAY = env_bool("IMPLICIT_DECISION_NEXT_WORKING_DAY", False)
+# The acknowledgement follows the registration receipt within this many working days (CRPA R112-11-2).
+ACKNOWLEDGEMENT_MAX_WORKING_DAYS = env_int("ACKNOWLEDGEMENT_MAX_WORKING_DAYS", 10, minimum=1)
+# The administrative court named in the appeal routes of acknowledgements (empty: "le tribunal compétent").
+ADMINISTRATIVE_COURT = env_str("ADMINISTRATIVE_COURT", "")
+# Largest file a resident may add to a case after filing (bytes).
+CASE_UPLOAD_MAX_BYTES = env_int("CASE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Failed emails are retried by `manage.py send_pending_emails`: first after this delay, then doubling.
+EMAIL_RETRY_DELAY_SECONDS = env_int("EMAIL_RETRY_DELAY_SECONDS", 300, minimum=1)
+EMAIL_RETRY_MAX_ATTEMPTS = env_int("EMAIL_RETRY_MAX_ATTEMPTS", 8, minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

@@ -4,8 +4,12 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("parvis.ui.urls")),
     path("compte/", include("parvis.accounts.urls")),
+    path("demarches/", include("parvis.filing.urls")),
     path("demarches/", include("parvis.procedures.urls")),
+    path("mes-demandes/", include("parvis.cases.urls")),
     path("administration/", include("parvis.organisation.urls")),
+    path("rendez-vous/", include("parvis.appointments.urls")),
+    path("api/ants/", include("parvis.appointments.api_urls")),
     path("django-admin/", admin.site.urls),
 ]
 

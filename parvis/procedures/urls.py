@@ -4,8 +4,8 @@ from parvis.procedures import views
 
 app_name = "procedures"
 urlpatterns = [
-    path("", views.placeholder, name="catalogue"),
-    path("categorie/<slug:slug>/", views.placeholder, name="category"),
-    path("evenement/<slug:slug>/", views.placeholder, name="life_event"),
-    path("<slug:slug>/", views.placeholder, name="detail"),
+    path("", views.catalogue, name="catalogue"),
+    path("categorie/<slug:slug>/", views.category, name="category"),
+    path("evenement/<slug:slug>/", views.life_event, name="life_event"),
+    path("<slug:slug>/", views.detail, name="detail"),
 ]

@@ -1,0 +1,42 @@
+"""Template helpers for the catalogue pages."""
+
+from django import template
+
+from parvis.procedures.services import format_months
+
+register = template.Library()
+
+_BULLETS = ("- ", "* ", "• ", "– ")
+
+
+@register.filter
+def lines(text):
+    """The non-empty lines of a text field, without the bullet an administrator may have typed."""
+    result = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        for bullet in _BULLETS:
+            if line.startswith(bullet):
+                line = line[len(bullet):].strip()
+                break
+        if line:
+            result.append(line)
+    return result
+
+
+@register.filter
+def months_duration(months):
+    """24 → "2 ans"; 18 → "1 an et 6 mois"."""
+    return format_months(months)
+
+
+_VOWELS = set("aeiouyàâäéèêëîïôöùûüAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ")
+
+
+@register.filter
+def de(name):
+    """French "de" before a place name, elided before a vowel: "de Paris", "d’Admiville"."""
+    name = str(name or "")
+    if name[:1] in _VOWELS:
+        return f"d’{name}"
+    return f"de {name}"
