@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +39,17 @@ class Draft(models.Model):
 
     def __str__(self):
         return f"Brouillon {self.procedure} ({self.user or 'anonyme'})"
+
+    def get_absolute_url(self):
+        """Where the resident resumes this draft: the page they were on (or the review)."""
+        if self.current_page == "verification":
+            return reverse("filing:review", args=[self.procedure.slug, self.pk])
+        if self.current_page:
+            return reverse("filing:page", args=[self.procedure.slug, self.pk, self.current_page])
+        return reverse("filing:start", args=[self.procedure.slug])
+
+    def get_delete_url(self):
+        return reverse("filing:delete", args=[self.procedure.slug, self.pk])
 
 
 class DraftFile(models.Model):
