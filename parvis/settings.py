@@ -54,6 +54,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "parvis.urls"
+FORM_RENDERER = "parvis.ui.forms.FormRenderer"
 WSGI_APPLICATION = "parvis.wsgi.application"
 
 TEMPLATES = [
@@ -207,3 +208,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Appointments (docs/operations-appointments.md) -----------------------------------------------
+# ANTS coordination API (declare appointments, check pre-application numbers). Empty: connection disabled.
+ANTS_API_URL = env_str("ANTS_API_URL", "").rstrip("/")
+ANTS_API_TOKEN = env_str("ANTS_API_TOKEN", "")
+# Token the national search (ANTS hub) sends in X-HUB-RDV-AUTH-TOKEN to our editor API. Empty: API closed.
+ANTS_HUB_TOKEN = env_str("ANTS_HUB_TOKEN", "")
+ANTS_TIMEOUT_SECONDS = env_int("ANTS_TIMEOUT_SECONDS", 5, minimum=1)
+ANTS_DECLARATION_MAX_ATTEMPTS = env_int("ANTS_DECLARATION_MAX_ATTEMPTS", 10, minimum=1)
+# A slot chosen online is held this long while the resident confirms.
+APPOINTMENT_HOLD_MINUTES = env_int("APPOINTMENT_HOLD_MINUTES", 15, minimum=1)
+APPOINTMENT_REMINDER_HOURS = env_int("APPOINTMENT_REMINDER_HOURS", 48, minimum=1)
+SMS_BACKEND = env_str("SMS_BACKEND", "parvis.appointments.sms.ConsoleSMSBackend")

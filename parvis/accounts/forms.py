@@ -8,30 +8,13 @@ import phonenumbers
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from parvis.accounts.models import User
-
-
-class AccessibleBoundField(BoundField):
-    """Ties the input to the hint and error paragraphs that ui/components/field.html renders
-    (ids `<id>-aide` and `<id>-erreur`); Django 5.2 adds `aria-invalid` itself."""
-
-    @property
-    def aria_describedby(self):
-        if self.field.widget.attrs.get("aria-describedby"):
-            return None
-        ids = []
-        if self.auto_id and not self.is_hidden:
-            if self.help_text:
-                ids.append(f"{self.auto_id}-aide")
-            if self.errors:
-                ids.append(f"{self.auto_id}-erreur")
-        return " ".join(ids)
+from parvis.ui.forms import AccessibleBoundField
 
 
 class AccessibleForm(forms.Form):

@@ -5,36 +5,15 @@ import uuid
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import SetPasswordForm
-from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from parvis.organisation.models import Commune, Department, Role
 from parvis.organisation.validators import check_logo, normalize_french_phone, validate_postcode
+from parvis.ui.forms import AccessibleFormMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class AccessibleBoundField(BoundField):
-    """Ties the input to the hint and error paragraphs of ui/components/field.html (ids `<id>-aide` and
-    `<id>-erreur`); Django's own `aria-describedby` points at ids that component does not render."""
-
-    @property
-    def aria_describedby(self):
-        if self.field.widget.attrs.get("aria-describedby"):
-            return None
-        ids = []
-        if self.auto_id and not self.is_hidden:
-            if self.help_text:
-                ids.append(f"{self.auto_id}-aide")
-            if self.errors:
-                ids.append(f"{self.auto_id}-erreur")
-        return " ".join(ids)
-
-
-class AccessibleFormMixin:
-    bound_field_class = AccessibleBoundField
 
 
 class CommuneForm(AccessibleFormMixin, forms.ModelForm):

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from parvis.organisation.branding import commune_logo_url
 from parvis.organisation.models import Commune
 
 
@@ -14,6 +15,6 @@ def site(request):
         "theme": {
             "primary": settings.THEME_PRIMARY_COLOR,
             "accent": settings.THEME_ACCENT_COLOR,
-            "logo_url": (commune.logo.url if commune and commune.logo else settings.THEME_LOGO_URL),
+            "logo_url": commune_logo_url(commune) or settings.THEME_LOGO_URL,
         },
     }

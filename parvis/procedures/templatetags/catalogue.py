@@ -3,6 +3,7 @@
 from django import template
 
 from parvis.procedures.services import format_months
+from parvis.ui.templatetags.ui_text import de
 
 register = template.Library()
 
@@ -30,13 +31,4 @@ def months_duration(months):
     return format_months(months)
 
 
-_VOWELS = set("aeiouyàâäéèêëîïôöùûüAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ")
-
-
-@register.filter
-def de(name):
-    """French "de" before a place name, elided before a vowel: "de Paris", "d’Admiville"."""
-    name = str(name or "")
-    if name[:1] in _VOWELS:
-        return f"d’{name}"
-    return f"de {name}"
+register.filter("de", de)
