@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "parvis.formengine",
     "parvis.documents",
     "parvis.appointments",
+    "parvis.privacy",
+    "parvis.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +199,10 @@ CASE_UPLOAD_MAX_BYTES = env_int("CASE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minim
 # Failed emails are retried by `manage.py send_pending_emails`: first after this delay, then doubling.
 EMAIL_RETRY_DELAY_SECONDS = env_int("EMAIL_RETRY_DELAY_SECONDS", 300, minimum=1)
 EMAIL_RETRY_MAX_ATTEMPTS = env_int("EMAIL_RETRY_MAX_ATTEMPTS", 8, minimum=1)
+
+# --- Privacy ------------------------------------------------------------------------------------
+# Agents' reads of personal data are logged and the log kept this long (CNIL: 6 to 12 months).
+ACCESS_LOG_RETENTION_MONTHS = env_int("ACCESS_LOG_RETENTION_MONTHS", 12, minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

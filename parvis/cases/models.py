@@ -72,6 +72,29 @@ class Case(models.Model):
     def __str__(self):
         return self.reference
 
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+    @property
+    def notification_email(self):
+        """Where emails about the case go: the applicant's address, else the contact given when filing."""
+        if self.applicant_id and self.applicant.email:
+            return self.applicant.email
+        return self.contact_email
+
+    @property
+    def period(self):
+        """The period as the deadlines engine takes it, e.g. (2, "months"), or None."""
+        if self.regime not in ("SVA", "SVR") or not self.period_value:
+            return None
+        return (self.period_value, self.period_unit)
+
+    @property
+    def failed_email_deliveries(self):
+        """Emails about this case that could not be delivered yet (shown to agents)."""
+        return self.email_deliveries.filter(status="failed")
+
 
 class CaseEvent(models.Model):
     """One line of a case's history: who, when, what, from which channel."""
@@ -108,6 +131,7 @@ class CaseDocument(models.Model):
     kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.ATTACHMENT)
     field_key = models.CharField(max_length=80, blank=True)
     label = models.CharField(max_length=255, blank=True)
+    message = models.ForeignKey("Message", on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+")
     visible_to_resident = models.BooleanField(default=True)
@@ -118,3 +142,98 @@ class CaseDocument(models.Model):
 
     def __str__(self):
         return self.label or str(self.stored_file)
+
+
+class PiecesRequest(models.Model):
+    """A request for missing pieces (CRPA L114-5): what is missing, by when, and when it arrived.
+
+    While a request is pending (`completed_on` is empty) an SVA period has not started and an SVR
+    period is suspended; `parvis.cases.services.recompute_implicit_decision` takes them into account.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pieces_requests")
+    requested_on = models.DateField(_("demandées le"))
+    deadline = models.DateField(_("à fournir avant le"))
+    pieces = models.JSONField(_("pièces demandées"), default=list, help_text=_("Une pièce par élément de la liste."))
+    completed_on = models.DateField(_("reçues le"), null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demande de pièces")
+        verbose_name_plural = _("demandes de pièces")
+        ordering = ["requested_on", "pk"]
+
+    def __str__(self):
+        return f"{self.case} — {self.requested_on}"
+
+    @property
+    def is_pending(self):
+        return self.completed_on is None
+
+
+class Message(models.Model):
+    """A message between the resident and the department, with its attached documents."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    from_resident = models.BooleanField(_("envoyé par l'usager"), default=True)
+    body = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("envoyé le"))
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case} — {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EmailKind(models.TextChoices):
+    RECEIPT = "receipt", _("Accusé d'enregistrement")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Accusé de réception")
+    OTHER = "other", _("Autre")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("À envoyer")
+    SENDING = "sending", _("En cours d'envoi")
+    SENT = "sent", _("Envoyé")
+    FAILED = "failed", _("Échec")
+
+
+class EmailDelivery(models.Model):
+    """One email Parvis must deliver, kept with its content so that a failed delivery is retried as is.
+
+    `key` makes queuing idempotent (a retried task finds the delivery it created). Deliveries are
+    sent by `parvis.cases.emails.deliver` and retried by the `send_pending_emails` command.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="email_deliveries")
+    key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=EmailKind.choices, default=EmailKind.OTHER)
+    to = models.EmailField(_("destinataire"))
+    reply_to = models.EmailField(_("répondre à"), blank=True)
+    subject = models.CharField(_("objet"), max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    attachments = models.ManyToManyField("files.StoredFile", blank=True, related_name="+")
+    status = models.CharField(_("état"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    last_attempt_at = models.DateTimeField(_("dernière tentative"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("envoi de courriel")
+        verbose_name_plural = _("envois de courriels")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="emaildelivery_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.to} ({self.get_status_display()})"

@@ -1,0 +1,248 @@
+"""Case services: filing a case, its history, its legal dates, and the access choke points.
+
+Every change to a case goes through a function here, and every such function writes the case's
+history with `record_event` (the only writer of `CaseEvent`). Views, tasks and the admin call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from parvis.cases.deadlines import PARIS, implicit_decision_date
+from parvis.cases.legal import channel_phrase
+from parvis.cases.models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    Channel,
+    DocumentKind,
+    Message,
+    PiecesRequest,
+    ReferenceSequence,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class CaseClosed(ValueError):
+    """The case is closed: residents can no longer add messages or documents to it."""
+
+
+# --- History -------------------------------------------------------------------------------------
+
+def record_event(case, kind, description, actor=None, channel="", visible_to_resident=True, data=None, at=None):
+    """Writes one line of a case's history. The one function that creates `CaseEvent` rows."""
+    return CaseEvent.objects.create(
+        case=case, at=at or timezone.now(), actor=actor, channel=channel or "", kind=kind,
+        description=str(description), visible_to_resident=visible_to_resident, data=data or {},
+    )
+
+
+# --- Access choke points -------------------------------------------------------------------------
+
+def get_case_for_resident(user, reference):
+    """The case `reference` if `user` filed it; 404 otherwise (the same answer whether it exists or not)."""
+    if user is None or not user.is_authenticated or not reference:
+        raise Http404
+    try:
+        return Case.objects.select_related("procedure", "department", "applicant").get(
+            reference=reference, applicant=user)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def get_case_by_tracking_token(token):
+    """The case whose secret tracking link carries `token` (anonymous filings); 404 otherwise."""
+    if not token or len(token) > 64:
+        raise Http404
+    try:
+        return Case.objects.select_related("procedure", "department", "applicant").get(tracking_token=token)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def get_document_for_case(case, document_id):
+    """A document of `case` that residents may see; 404 otherwise. `case` comes from a choke point."""
+    try:
+        return case.documents.select_related("stored_file").get(pk=document_id, visible_to_resident=True)
+    except (CaseDocument.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- Reference numbers -----------------------------------------------------------------------------
+
+def _paris_year(moment):
+    return timezone.localtime(moment, PARIS).year
+
+
+def next_reference(year):
+    """The next case reference of `year`, e.g. ADM-2026-000123. Call inside a transaction.
+
+    On PostgreSQL the year's row is locked (SELECT ... FOR UPDATE) until the caller's transaction
+    ends, so concurrent filings get consecutive, distinct numbers. The first filing of a year creates
+    the row; two first filings at once collide on the primary key, and the loser reads the winner's
+    row. On SQLite the IMMEDIATE transactions configured in settings serialise writers.
+    """
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                sequence, _ = ReferenceSequence.objects.select_for_update().get_or_create(year=year)
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{sequence.last_value:06d}"
+
+
+# --- Legal dates -----------------------------------------------------------------------------------
+
+def compute_implicit_decision(case, pieces_requests=None):
+    """The implicit-decision date of a case from its regime snapshot and its requests for pieces."""
+    period = case.period
+    if period is None:
+        return None
+    if pieces_requests is None:
+        pieces_requests = list(case.pieces_requests.all()) if case.pk else []
+    return implicit_decision_date(
+        case.received_at, case.regime, period, pieces_requests,
+        next_working_day=settings.IMPLICIT_DECISION_NEXT_WORKING_DAY,
+    )
+
+
+def recompute_implicit_decision(case, actor=None):
+    """Stores the case's implicit-decision date again (after a request for pieces or their arrival)."""
+    new_date = compute_implicit_decision(case)
+    if new_date != case.implicit_decision_on:
+        old = case.implicit_decision_on
+        case.implicit_decision_on = new_date
+        case.save(update_fields=["implicit_decision_on", "updated_at"])
+        record_event(case, "implicit_decision_changed",
+                     f"Date de décision implicite : {_fmt(new_date) if new_date else 'en attente du dossier complet'}",
+                     actor=actor, data={"from": old.isoformat() if old else None,
+                                        "to": new_date.isoformat() if new_date else None})
+    return new_date
+
+
+def _fmt(day):
+    return day.strftime("%d/%m/%Y")
+
+
+# --- Filing ----------------------------------------------------------------------------------------
+
+def submit_case(*, revision, answers, applicant=None, contact_email="", channel="web", received_at=None,
+                filed_by=None, files=(), is_test=False) -> Case:
+    """Files a case under `revision` and returns it.
+
+    In one transaction: a reference from the year's sequence, the legal regime copied from the
+    procedure, the implicit-decision date, the attachments (`files`: (field_key, StoredFile) pairs)
+    and the history event. After commit, background tasks send the registration receipt (online
+    filings) and produce and send the acknowledgement (when the procedure requires one).
+    """
+    if channel not in Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    procedure = revision.procedure
+    received_at = received_at or timezone.now()
+    if timezone.is_naive(received_at):
+        received_at = timezone.make_aware(received_at, PARIS)
+
+    with transaction.atomic():
+        case = Case(
+            reference=next_reference(_paris_year(received_at)),
+            procedure=procedure, revision=revision, department_id=procedure.department_id,
+            applicant=applicant, contact_email=(contact_email or "").strip(), channel=channel,
+            filed_by=filed_by, received_at=received_at, status="received", answers=answers or {},
+            regime=procedure.regime,
+            period_value=procedure.period_value if procedure.regime != "none" else None,
+            period_unit=procedure.period_unit if procedure.regime != "none" else "",
+            is_test=is_test,
+        )
+        case.implicit_decision_on = compute_implicit_decision(case, pieces_requests=[])
+        case.save()
+        uploader = filed_by or applicant
+        CaseDocument.objects.bulk_create([
+            CaseDocument(case=case, stored_file=stored, kind=DocumentKind.ATTACHMENT, field_key=field_key or "",
+                         label=stored.original_name, added_by=uploader)
+            for field_key, stored in files
+        ])
+        record_event(case, "received", f"Demande reçue ({channel_phrase(channel)})",
+                     actor=filed_by or applicant, channel=channel, at=received_at,
+                     data={"reference": case.reference, "filed_by_agent": bool(filed_by)})
+        transaction.on_commit(partial(_enqueue_after_filing, case.pk, channel), robust=True)
+    return case
+
+
+def _enqueue_after_filing(case_id, channel):
+    from parvis.cases import tasks
+
+    if channel == Channel.WEB:
+        tasks.send_registration_receipt.enqueue(case_id)
+    tasks.send_acknowledgement.enqueue(case_id)
+
+
+# --- Requests for missing pieces (L114-5) -----------------------------------------------------------
+
+def request_pieces(case, *, pieces, deadline, actor=None, requested_on=None):
+    """Asks the resident for missing pieces; the implicit-decision date follows (suspension or restart)."""
+    pieces = [str(piece).strip() for piece in pieces if str(piece).strip()]
+    if not pieces:
+        raise ValueError("no piece requested")
+    requested_on = requested_on or timezone.localdate()
+    with transaction.atomic():
+        request = PiecesRequest.objects.create(case=case, requested_on=requested_on, deadline=deadline,
+                                               pieces=pieces, requested_by=actor)
+        record_event(case, "pieces_requested",
+                     f"Pièces demandées ({len(pieces)}), à fournir avant le {_fmt(deadline)}",
+                     actor=actor, data={"pieces_request": request.pk})
+        recompute_implicit_decision(case, actor=actor)
+    return request
+
+
+def mark_pieces_received(pieces_request, *, on=None, actor=None):
+    """Records that the pieces of a request arrived (on `on`, default today)."""
+    case = pieces_request.case
+    with transaction.atomic():
+        pieces_request.completed_on = on or timezone.localdate()
+        pieces_request.save(update_fields=["completed_on"])
+        record_event(case, "pieces_received", f"Pièces reçues le {_fmt(pieces_request.completed_on)}",
+                     actor=actor, data={"pieces_request": pieces_request.pk})
+        recompute_implicit_decision(case, actor=actor)
+    return pieces_request
+
+
+# --- Messages and documents from the resident ---------------------------------------------------------
+
+def add_resident_message(case, *, body="", stored_file=None, author=None, channel="web"):
+    """Adds a message and/or a document from the resident to an open case, with its history line."""
+    body = (body or "").strip()
+    if not case.is_open:
+        raise CaseClosed(case.reference)
+    if not body and stored_file is None:
+        raise ValueError("empty message")
+    with transaction.atomic():
+        message = Message.objects.create(case=case, author=author, from_resident=True, body=body,
+                                         created_at=timezone.now())
+        if stored_file is not None:
+            CaseDocument.objects.create(case=case, stored_file=stored_file, kind=DocumentKind.MESSAGE,
+                                        label=stored_file.original_name, added_by=author, message=message)
+        if body and stored_file is not None:
+            description = f"Message et document envoyés par l'usager ({stored_file.original_name})"
+        elif stored_file is not None:
+            description = f"Document ajouté par l'usager : {stored_file.original_name}"
+        else:
+            description = "Message envoyé par l'usager"
+        record_event(case, "resident_message", description, actor=author, channel=channel,
+                     data={"message": message.pk})
+    return message
+
+
+def issued_on(moment: dt.datetime | None = None) -> dt.date:
+    return timezone.localtime(moment or timezone.now(), PARIS).date()

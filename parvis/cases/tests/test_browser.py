@@ -1,0 +1,68 @@
+"""The resident's case pages in a real browser: accessibility (axe-core) and the message form."""
+
+import datetime as dt
+import os
+
+import pytest
+from django.utils import timezone
+
+from parvis.cases.acknowledgements import issue_acknowledgement
+from parvis.cases.services import request_pieces
+from parvis.cases.tests.factories import SCHEMA, file_case
+from parvis.filing.models import Draft
+from parvis.testing.browser import check_accessibility
+from parvis.testing.factories import make_procedure, make_resident
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "un mot de passe solide"
+SCREENSHOTS = os.environ.get("PARVIS_SCREENSHOTS")
+
+
+def _shot(page, name):
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
+
+
+def test_case_pages_are_accessible(page, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    resident = make_resident(email="lea@example.org", password=PASSWORD)
+    procedure = make_procedure(schema=SCHEMA, title="Location de salle", regime="SVR", period_value=2)
+    Draft.objects.create(procedure=make_procedure(title="Terrasse de café"), revision=procedure.published_revision,
+                         user=resident, expires_at=timezone.now() + dt.timedelta(days=30))
+    case = file_case(procedure=procedure, applicant=resident,
+                     answers={"objet": "Salle des fêtes <b>samedi</b>", "details": "50 personnes\nBuffet"})
+    issue_acknowledgement(case)
+    request_pieces(case, pieces=["Attestation d'assurance"], deadline=timezone.localdate() + dt.timedelta(days=15))
+    file_case(procedure=make_procedure(title="Carte de stationnement"), applicant=resident)
+
+    page.goto(f"{page.base_url}/compte/connexion/?next=/mes-demandes/")
+    page.locator("#id_email").fill("lea@example.org")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("heading", name="Mes demandes", exact=True).wait_for()
+    page.goto(f"{page.base_url}/mes-demandes/")
+    check_accessibility(page, "mes demandes")
+    _shot(page, "mes-demandes")
+
+    page.get_by_role("link", name=f"Location de salle — {case.reference}").click()
+    page.get_by_role("heading", name="Historique").wait_for()
+    check_accessibility(page, "page d'une demande")
+    _shot(page, "demande")
+
+    page.get_by_role("button", name="Envoyer").click()
+    page.wait_for_selector("#erreurs")
+    check_accessibility(page, "message vide")
+    page.get_by_label("Votre message").fill("Voici l'attestation.")
+    page.get_by_role("button", name="Envoyer").click()
+    page.get_by_text("Votre message a été envoyé au service.").wait_for()
+    assert page.get_by_text("Voici l'attestation.").count() == 1
+    _shot(page, "demande-message")
+
+
+def test_tracking_page_is_accessible(page, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    case = file_case(applicant=None, contact_email="anonyme@example.org")
+    page.goto(f"{page.base_url}/mes-demandes/suivi/{case.tracking_token}/")
+    page.get_by_role("heading", name="Historique").wait_for()
+    check_accessibility(page, "suivi sans compte")
