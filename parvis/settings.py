@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "parvis.appointments",
     "parvis.privacy",
     "parvis.backoffice",
+    "parvis.counter",
 ]
 
 MIDDLEWARE = [

@@ -80,6 +80,7 @@ class Role(models.TextChoices):
     CASE_OFFICER = "case_officer", _("Instructeur")
     HEAD = "head", _("Chef de service")
     PROCEDURE_ADMIN = "procedure_admin", _("Administrateur fonctionnel")
+    DPO = "dpo", _("Délégué à la protection des données")
 
 
 class AgentRole(models.Model):
