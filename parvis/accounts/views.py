@@ -164,7 +164,8 @@ def password_reset_confirm(request, uidb64, token):
 # --- Dashboard and profile ----------------------------------------------------------------------
 @login_required
 def dashboard(request):
-    return render(request, "accounts/dashboard.html")
+    """The resident's space opens on "Mes demandes" (drafts, cases, appointments), in the cases app."""
+    return redirect("cases:list")
 
 
 @login_required

@@ -26,9 +26,9 @@ def test_login_with_right_password(client):
     resident = make_resident(email="lea@example.org")
     response = login(client, "LEA@example.org ", GOOD)
     assert response.status_code == 302
-    assert response.url == reverse("accounts:dashboard")
+    assert response.url == reverse("cases:list")
     assert client.session["_auth_user_id"] == str(resident.pk)
-    dashboard = client.get(reverse("accounts:dashboard")).content.decode()
+    dashboard = client.get(reverse("cases:list")).content.decode()
     assert "Se déconnecter" in dashboard
 
 
@@ -179,9 +179,9 @@ def test_successful_login_clears_the_account_failures(client, settings):
 @pytest.mark.parametrize(("next_url", "expected"), [
     ("/compte/profil/", "/compte/profil/"),
     ("/demarches/?q=naissance", "/demarches/?q=naissance"),
-    ("https://pirate.example.com/", "/compte/"),
-    ("//pirate.example.com/", "/compte/"),
-    ("javascript:alert(1)", "/compte/"),
+    ("https://pirate.example.com/", "/mes-demandes/"),
+    ("//pirate.example.com/", "/mes-demandes/"),
+    ("javascript:alert(1)", "/mes-demandes/"),
 ])
 def test_next_only_for_safe_urls(client, next_url, expected):
     make_resident(email="lea@example.org")

@@ -54,7 +54,7 @@ def test_signup_then_verification_then_login(client, mailbox, settings, signup_d
 
     response = client.post(reverse("accounts:login"), {"email": "Camille.Martin@Example.org", "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("accounts:dashboard")
+    assert response.url == reverse("cases:list")
 
 
 def test_email_is_stored_lower_case(client, signup_data):
@@ -195,6 +195,6 @@ def test_resend_form_answers_the_same_for_any_address(client, mailbox):
     assert pending.is_email_verified
 
 
-def test_logged_in_resident_is_sent_from_signup_to_dashboard(client):
+def test_logged_in_resident_is_sent_from_signup_to_my_requests(client):
     client.force_login(make_resident())
-    assert client.get(SIGNUP).url == reverse("accounts:dashboard")
+    assert client.get(SIGNUP).url == reverse("cases:list")
