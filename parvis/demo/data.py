@@ -3,12 +3,15 @@
 Everything is keyed by a stable identifier (slug or email) so that loading twice changes nothing and
 so that other engineers can extend a definition in place: a procedure's form, for instance, is added
 with a `"form_schema"` key in its entry of `PROCEDURES` (without one, revision 1 gets
-`DEFAULT_FORM_SCHEMA`). Changing the schema later publishes a new revision on the next load.
+`DEFAULT_FORM_SCHEMA`). The forms live in `parvis.demo.forms` and are attached at the end of this
+module. Changing the schema later publishes a new revision on the next load.
 
 Legal regimes follow CRPA L231-1 (silence = acceptance after 2 months) and its exceptions (L231-4,
 decree n° 2014-1273 of 30 October 2014 for local authorities); each choice is justified beside the
 procedure. Every account shares the password `DEMO_PASSWORD` (demo only; never in production).
 """
+
+from parvis.demo.forms import FORMS
 
 DEMO_PASSWORD = "Admiville-demo-2026"
 
@@ -136,6 +139,8 @@ AGENTS = [
     ],
     {"email": "admin.demarches@admiville.fr", "first_name": "Nadia", "last_name": "Benali",
      "description": "Administratrice fonctionnelle (toutes les démarches)", "roles": [("*", "procedure_admin")]},
+    {"email": "dpo@admiville.fr", "first_name": "Laurent", "last_name": "Fabre",
+     "description": "Délégué à la protection des données (journal des accès)", "roles": [("accueil-salles", "dpo")]},
 ]
 
 PLATFORM_ADMIN = {"email": "admin@admiville.fr", "first_name": "Thomas", "last_name": "Petit",
@@ -838,3 +843,7 @@ PROCEDURES = {
         "is_featured": False,
     },
 }
+
+# Each procedure's form (parvis/demo/forms.py), as its "form_schema".
+for _slug, _schema in FORMS.items():
+    PROCEDURES[_slug]["form_schema"] = _schema

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from parvis.accounts.models import User
 from parvis.demo import data
+from parvis.demo.forms import FORMS
 from parvis.organisation.models import AgentRole, Commune, Department, Role
 from parvis.procedures.models import Category, LifeEvent, Procedure, ProcedureRevision, ProcedureStatus, Regime
 
@@ -89,7 +90,7 @@ def test_demo_procedures_are_published_with_legal_and_privacy_metadata():
             assert procedure.period_value and procedure.legal_basis, procedure.slug
         revision = procedure.published_revision
         assert revision.number == 1 and revision.published_at
-        assert revision.form_schema == {"version": 1, "pages": []}
+        assert revision.form_schema == FORMS[procedure.slug]
     assert LifeEvent.objects.filter(procedures__isnull=False).distinct().count() >= 5
 
 
@@ -130,7 +131,7 @@ def test_a_new_form_schema_in_data_publishes_a_new_revision(monkeypatch):
     procedure = Procedure.objects.get(slug="rendez-vous-elu")
     assert procedure.published_revision.number == 2
     assert procedure.published_revision.form_schema == schema
-    assert procedure.revisions.get(number=1).form_schema == {"version": 1, "pages": []}
+    assert procedure.revisions.get(number=1).form_schema == FORMS["rendez-vous-elu"]
 
 
 def test_every_demo_page_renders(client):
