@@ -100,7 +100,8 @@ def start(request, slug):
         return redirect(_page_url(draft, draft.current_page))
     drafts = list(services.in_progress_drafts(request, procedure))
     return render(request, "filing/start.html", _base_context(
-        request, procedure, drafts=drafts, page_count=len(definition.visible_pages({})),
+        request, procedure, drafts=drafts, page_count=len(definition.pages),
+        always_shown_page_count=sum(1 for page in definition.pages if not page.condition),
         anonymous=not request.user.is_authenticated))
 
 
@@ -200,7 +201,10 @@ def submit(request, slug, draft_id):
     confirmation_url = reverse("filing:confirmation", args=[slug, draft.pk])
     if draft.status == DraftStatus.SUBMITTED:
         return redirect(confirmation_url)
-    definition = services.definition_for(draft)
+    try:
+        definition = services.definition_for(draft)
+    except SchemaError as exc:
+        return _unavailable(request, draft.procedure, exc)
     contact_email = ""
     if draft.user_id is None:
         contact_form = ContactEmailForm(request.POST)

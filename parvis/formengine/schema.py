@@ -405,6 +405,9 @@ class _Validator:
             self.add(where, f"porte sur « {key} », un texte d'information sans réponse.")
             return
         if op == "filled":
+            if target_type == "consent":
+                self.add(where, f"« filled » sur la case à cocher « {key} » serait toujours vrai une fois la page "
+                                "enregistrée : utilisez « equals » avec true.")
             return
         if "value" not in condition:
             self.add(where, f"« value » manquant pour l'opérateur « {op} ».")
@@ -426,6 +429,17 @@ class _Validator:
             for item in values:
                 if not isinstance(item, bool):
                     self.add(where, f"« {key} » vaut true ou false, pas « {item} ».")
+        elif target_type in ("integer", "decimal"):
+            for item in values:
+                if isinstance(item, bool) or not isinstance(item, int | float):
+                    self.add(where, f"« {key} » est un nombre : écrivez la valeur sans guillemets (par exemple 12.5), "
+                                    f"pas « {item} ».")
+                elif target_type == "integer" and isinstance(item, float) and not item.is_integer():
+                    self.add(where, f"« {key} » est un nombre entier, pas « {item} ».")
+        else:
+            for item in values:
+                if not isinstance(item, str):
+                    self.add(where, f"« {key} » est un texte : écrivez la valeur entre guillemets, pas « {item} ».")
 
     def all_field_keys(self):
         keys = set()

@@ -52,7 +52,7 @@ def test_account_required_redirects_to_login_with_next(client, procedure):
 
 def test_start_page_then_first_page(logged_in, procedure):
     response = logged_in.get(f"/demarches/{procedure.slug}/deposer/")
-    assert "Le formulaire compte 4 étapes" in html(response)
+    assert "Le formulaire compte de 3 à 4 étapes selon vos réponses" in html(response)
     assert "Commencer" in html(response)
     draft, location = start(logged_in, procedure)
     assert location == page_url(draft, "demandeur")

@@ -134,3 +134,32 @@ def test_form_definition_refuses_a_bad_schema():
     with pytest.raises(SchemaError) as error:
         FormDefinition({"version": 1, "pages": [page("a", {"key": "x", "type": "nope", "label": "X"})]})
     assert any("type inconnu" in p for p in error.value.problems)
+
+
+def test_condition_values_must_have_the_type_of_their_field():
+    found = problems(
+        {"key": "montant", "type": "decimal", "label": "Montant"},
+        {"key": "nombre", "type": "integer", "label": "Nombre"},
+        {"key": "nom", "type": "text", "label": "Nom"},
+        {"key": "accord", "type": "consent", "label": "J'accepte"},
+        {"key": "a", "type": "text", "label": "A", "condition": {"field": "montant", "op": "equals", "value": "12.50"}},
+        {"key": "b", "type": "text", "label": "B", "condition": {"field": "nombre", "op": "equals", "value": 2.5}},
+        {"key": "c", "type": "text", "label": "C", "condition": {"field": "nom", "op": "equals", "value": 3}},
+        {"key": "d", "type": "text", "label": "D", "condition": {"field": "accord", "op": "filled"}},
+        {"key": "e", "type": "text", "label": "E", "condition": {"field": "montant", "op": "equals", "value": 12.5}},
+    )
+    assert any("« montant » est un nombre : écrivez la valeur sans guillemets" in p for p in found)
+    assert any("« nombre » est un nombre entier" in p for p in found)
+    assert any("« nom » est un texte" in p for p in found)
+    assert any("« filled » sur la case à cocher « accord »" in p for p in found)
+    assert not any("« e »" in p for p in found)
+
+
+def test_a_decimal_condition_compares_values_not_text():
+    definition = FormDefinition(schema_of(
+        {"key": "montant", "type": "decimal", "label": "Montant"},
+        {"key": "detail", "type": "text", "label": "Détail",
+         "condition": {"field": "montant", "op": "equals", "value": 12.5}},
+    ))
+    assert definition.is_visible("detail", {"montant": "12.50"})
+    assert not definition.is_visible("detail", {"montant": "12.4"})
