@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "parvis.privacy",
     "parvis.backoffice",
     "parvis.counter",
+    "parvis.builder",
+    "parvis.reports",
 ]
 
 MIDDLEWARE = [
@@ -228,3 +230,15 @@ ANTS_DECLARATION_MAX_ATTEMPTS = env_int("ANTS_DECLARATION_MAX_ATTEMPTS", 10, min
 APPOINTMENT_HOLD_MINUTES = env_int("APPOINTMENT_HOLD_MINUTES", 15, minimum=1)
 APPOINTMENT_REMINDER_HOURS = env_int("APPOINTMENT_REMINDER_HOURS", 48, minimum=1)
 SMS_BACKEND = env_str("SMS_BACKEND", "parvis.appointments.sms.ConsoleSMSBackend")
+
+# --- Back-office (docs/agent-guide-inbox.md, docs/performance-inbox.md) ---------------------------
+# Rows per page of the agents' lists (inbox, overdue list, access log).
+BACKOFFICE_PAGE_SIZE = env_int("BACKOFFICE_PAGE_SIZE", 50, minimum=5)
+# Lists count their rows up to this figure, then show "plus de N" (counting millions of rows is slow).
+BACKOFFICE_COUNT_LIMIT = env_int("BACKOFFICE_COUNT_LIMIT", 1000, minimum=10)
+# Largest export (CSV, XLSX, ODS) of a filtered list; above it the agent is asked to narrow the filters.
+BACKOFFICE_EXPORT_MAX_ROWS = env_int("BACKOFFICE_EXPORT_MAX_ROWS", 20000, minimum=1)
+# "À échéance proche": an implicit decision due within this many days.
+BACKOFFICE_DUE_SOON_DAYS = env_int("BACKOFFICE_DUE_SOON_DAYS", 7, minimum=1)
+# Saved filters kept per agent.
+BACKOFFICE_MAX_SAVED_FILTERS = env_int("BACKOFFICE_MAX_SAVED_FILTERS", 30, minimum=1)
