@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "parvis.counter",
     "parvis.builder",
     "parvis.reports",
+    "parvis.families",
+    "parvis.billing",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ urlpatterns = [
     path("agents/registre-des-traitements/", include("parvis.privacy.register_urls")),
     path("agents/", include("parvis.backoffice.urls")),
     path("signalements/", include("parvis.reports.urls")),
+    path("famille/", include("parvis.families.urls")),
+    path("paiements/", include("parvis.billing.urls")),
     path("open311/", include("parvis.reports.open311_urls")),
     path("rendez-vous/", include("parvis.appointments.urls")),
     path("api/ants/", include("parvis.appointments.api_urls")),

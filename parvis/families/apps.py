@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FamiliesConfig(AppConfig):
+    name = "parvis.families"
+    verbose_name = "Guichet unique (familles)"
