@@ -24,6 +24,7 @@ ROLE_DESCRIPTIONS = {
     Role.CASE_OFFICER: _("Traite les dossiers du service : vérifie, demande les pièces manquantes, décide."),
     Role.HEAD: _("Répartit les dossiers du service entre les agents et surveille les délais et les volumes."),
     Role.PROCEDURE_ADMIN: _("Met en ligne et modifie les démarches du service, sans développeur."),
+    Role.DPO: _("Tient le registre des traitements et consulte le journal des accès aux données personnelles."),
 }
 
 
