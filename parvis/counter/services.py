@@ -289,7 +289,7 @@ def delete_counter_draft(draft):
 def expire_counter_drafts(now=None):
     """Deletes counter drafts left untouched longer than COUNTER_DRAFT_RETENTION_DAYS (30 by default), with
     their files; a letter's scan goes back to the letters to qualify. Idempotent; returns how many."""
-    days = getattr(settings, "COUNTER_DRAFT_RETENTION_DAYS", 30)
+    days = settings.COUNTER_DRAFT_RETENTION_DAYS
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     deleted = 0
     for draft in CounterDraft.objects.filter(status=DraftStatus.IN_PROGRESS, updated_at__lt=cutoff):
