@@ -184,6 +184,8 @@ TASKS = {
 # --- Online filing: drafts are kept this many days after their last save; residents are warned before.
 DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 90, minimum=1)
 DRAFT_EXPIRY_WARNING_DAYS = env_int("DRAFT_EXPIRY_WARNING_DAYS", 7, minimum=0)
+# Requests an agent started at the counter but did not file are deleted after this many days.
+COUNTER_DRAFT_RETENTION_DAYS = env_int("COUNTER_DRAFT_RETENTION_DAYS", 30, minimum=1)
 
 # --- Commune branding (the organisation pages hold the commune's details; these are the theme) -----
 COMMUNE_NAME = env_str("COMMUNE_NAME", "Admiville")
@@ -204,6 +206,12 @@ CASE_UPLOAD_MAX_BYTES = env_int("CASE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minim
 # Failed emails are retried by `manage.py send_pending_emails`: first after this delay, then doubling.
 EMAIL_RETRY_DELAY_SECONDS = env_int("EMAIL_RETRY_DELAY_SECONDS", 300, minimum=1)
 EMAIL_RETRY_MAX_ATTEMPTS = env_int("EMAIL_RETRY_MAX_ATTEMPTS", 8, minimum=1)
+
+# --- Case handling (docs/agent-guide-handling.md, docs/head-guide.md) -------------------------------
+# The deadline proposed to agents when they ask for missing pieces: today + this many days (they may change it).
+CASE_PIECES_DEADLINE_DAYS = env_int("CASE_PIECES_DEADLINE_DAYS", 15, minimum=1)
+# Heads' deadlines page: open cases whose implicit decision arises within this many days are "due soon".
+CASE_DUE_SOON_DAYS = env_int("CASE_DUE_SOON_DAYS", 14, minimum=0)
 
 # --- Privacy ------------------------------------------------------------------------------------
 # Agents' reads of personal data are logged and the log kept this long (CNIL: 6 to 12 months).
@@ -244,3 +252,48 @@ BACKOFFICE_EXPORT_MAX_ROWS = env_int("BACKOFFICE_EXPORT_MAX_ROWS", 20000, minimu
 BACKOFFICE_DUE_SOON_DAYS = env_int("BACKOFFICE_DUE_SOON_DAYS", 7, minimum=1)
 # Saved filters kept per agent.
 BACKOFFICE_MAX_SAVED_FILTERS = env_int("BACKOFFICE_MAX_SAVED_FILTERS", 30, minimum=1)
+
+# --- Family desk and payments (docs/family-desk-guide.md, docs/cash-office-guide.md) -----------------
+# API Particulier, "composition familiale": the family quotient from the CAF. Empty URL: connection disabled
+# (families send their CAF certificate and an agent checks it). Base URL, e.g. https://particulier.api.gouv.fr
+API_PARTICULIER_URL = env_str("API_PARTICULIER_URL", "").rstrip("/")
+API_PARTICULIER_TOKEN = env_str("API_PARTICULIER_TOKEN", "")
+API_PARTICULIER_TIMEOUT_SECONDS = env_int("API_PARTICULIER_TIMEOUT_SECONDS", 10, minimum=1)
+# Cash offices (régies) and their payment backends (eopayment: payfip_ws, dummy...) are data, set per cash
+# office. The local "fake bank" page answering for eopayment's `dummy` backend (demo and tests only).
+PAYMENT_DUMMY_BANK = env_bool("PAYMENT_DUMMY_BANK", DEBUG)
+
+# --- Reports (signalements, docs/reports-guide.md, Open311 API docs/open311-api.md) ----------------------
+# Tiles of the maps (Leaflet URL template with {z}/{x}/{y}, optionally {s}); empty: no map, the address
+# search and the list still work.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = env_str("MAP_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
+MAP_DEFAULT_ZOOM = env_int("MAP_DEFAULT_ZOOM", 15, minimum=1)
+# The commune's territory: a GeoJSON file (Polygon, MultiPolygon, Feature or FeatureCollection); when empty,
+# the box COMMUNE_BBOX "south,west,north,east" in decimal degrees (default: the fictional Admiville).
+COMMUNE_BOUNDARY_FILE = env_str("COMMUNE_BOUNDARY_FILE", "")
+COMMUNE_BBOX = env_list("COMMUNE_BBOX", ["48.8350", "2.3250", "48.8650", "2.3750"])
+# Base Adresse Nationale (e.g. https://api-adresse.data.gouv.fr); empty: addresses are typed by hand.
+BAN_API_URL = env_str("BAN_API_URL", "").rstrip("/")
+BAN_TIMEOUT_SECONDS = env_int("BAN_TIMEOUT_SECONDS", 3, minimum=1)
+# The procedure reports are filed under (created with a report's settings when missing).
+REPORTS_PROCEDURE_SLUG = env_str("REPORTS_PROCEDURE_SLUG", "signalement-espace-public")
+# Open reports of the same category within this distance are shown before filing (duplicates).
+REPORTS_NEARBY_METERS = env_int("REPORTS_NEARBY_METERS", 150, minimum=10)
+REPORTS_MAX_PHOTOS = env_int("REPORTS_MAX_PHOTOS", 3, minimum=0)
+REPORTS_PHOTO_MAX_BYTES = env_int("REPORTS_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+REPORTS_PHOTO_MAX_SIDE = env_int("REPORTS_PHOTO_MAX_SIDE", 1600, minimum=200)
+# Reports filed online from one IP address per hour (web form); more get a clear "try later" page.
+REPORTS_MAX_PER_IP_PER_HOUR = env_int("REPORTS_MAX_PER_IP_PER_HOUR", 10, minimum=1)
+# Requests to follow a report, per IP address and hour (each may send a confirmation email).
+REPORTS_MAX_FOLLOWS_PER_IP_PER_HOUR = env_int("REPORTS_MAX_FOLLOWS_PER_IP_PER_HOUR", 20, minimum=1)
+# Open311 GeoReport v2 server (/open311/). A non-empty jurisdiction_id other than this one gets a 404;
+# empty: any jurisdiction_id is accepted (single-jurisdiction server).
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "")
+# POST requests (new reports) per API key and per IP address, per hour (a key may set its own limit).
+OPEN311_MAX_POSTS_PER_KEY_PER_HOUR = env_int("OPEN311_MAX_POSTS_PER_KEY_PER_HOUR", 100, minimum=1)
+OPEN311_MAX_POSTS_PER_IP_PER_HOUR = env_int("OPEN311_MAX_POSTS_PER_IP_PER_HOUR", 30, minimum=1)
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "")
+OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "")
+# Type announced in the discovery document: "production" or "test".
+OPEN311_ENDPOINT_TYPE = env_str("OPEN311_ENDPOINT_TYPE", "production")
