@@ -1,4 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from parvis.families import agent_views, views
 
 app_name = "families"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("foyer/", views.household_edit, name="household"),
+    path("enfants/ajouter/", views.child_add, name="child_add"),
+    path("enfants/<int:child_id>/", views.child_edit, name="child_edit"),
+    path("enfants/<int:child_id>/retirer/", views.child_remove, name="child_remove"),
+    path("enfants/<int:child_id>/personnes/", views.child_contacts, name="child_contacts"),
+    path("enfants/<int:child_id>/personnes/<int:contact_id>/retirer/", views.contact_remove, name="contact_remove"),
+    path("justificatifs/", views.documents, name="documents"),
+    path("justificatifs/<int:document_id>/", views.document_file, name="document_file"),
+    path("partage/", views.sharing, name="sharing"),
+    path("partage/<int:member_id>/terminer/", views.sharing_end, name="sharing_end"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("quotient/", views.quotient_page, name="quotient"),
+    path("activites/", views.activities, name="activities"),
+    path("activites/<int:session_id>/inscrire/", views.register, name="register"),
+    path("inscriptions/<int:registration_id>/", views.registration_detail, name="registration"),
+    path("inscriptions/<int:registration_id>/accepter/", views.registration_accept, name="registration_accept"),
+    path("inscriptions/<int:registration_id>/refuser/", views.registration_decline, name="registration_decline"),
+    path("inscriptions/<int:registration_id>/annuler/", views.registration_cancel, name="registration_cancel"),
+    path("agents/", agent_views.agent_home, name="agent_home"),
+    path("agents/periodes/<int:session_id>/", agent_views.session_detail, name="agent_session"),
+    path("agents/periodes/<int:session_id>/export.<str:fmt>", agent_views.session_export, name="agent_session_export"),
+    path("agents/periodes/<int:session_id>/places/", agent_views.session_capacity, name="agent_session_capacity"),
+    path("agents/periodes/<int:session_id>/presences/", agent_views.attendance, name="agent_attendance"),
+    path("agents/inscriptions/<int:registration_id>/annuler/", agent_views.registration_cancel,
+         name="agent_registration_cancel"),
+    path("agents/justificatifs/", agent_views.documents_queue, name="agent_documents"),
+    path("agents/justificatifs/<int:document_id>/", agent_views.document_check, name="agent_document"),
+    path("agents/justificatifs/<int:document_id>/fichier/", agent_views.document_download,
+         name="agent_document_file"),
+    path("agents/familles/", agent_views.households, name="agent_households"),
+    path("agents/familles/nouvelle/", agent_views.household_create, name="agent_household_create"),
+    path("agents/familles/<int:household_id>/", agent_views.household_detail, name="agent_household"),
+    path("agents/familles/<int:household_id>/enfants/ajouter/", agent_views.child_add, name="agent_child_add"),
+]
