@@ -1,0 +1,70 @@
+"""The week-by-week list of free start times, shared by the residents' and the agents' pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.utils import timezone
+
+from parvis.appointments import slots as slotlib
+from parvis.cases.deadlines import PARIS
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _parse_day(value):
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def picker(params, *, place, meeting_type, channel, own_appointment_id=None, base_params=None, now=None,
+           exclude_start=None):
+    """Context for `appointments/_slot_picker.html`: one week of offers grouped by day, and week navigation.
+
+    `params`: the query (QueryDict) with `semaine` (any day of the week shown) and `creneau` (preselected).
+    """
+    now = now or timezone.now()
+    earliest, latest = slotlib.booking_window(place, channel, now)
+    selected = params.get("creneau", "")
+    selected_start = slotlib.parse_offer_value(selected)
+    first_week = _monday(earliest.astimezone(PARIS).date())
+    last_week = _monday(latest.astimezone(PARIS).date())
+    week = _parse_day(params.get("semaine"))
+    if week is None and selected_start is not None:
+        week = selected_start.date()
+    if week is None:
+        week = slotlib.first_free_day(place, meeting_type, channel=channel, now=now) or \
+            earliest.astimezone(PARIS).date()
+    week = min(max(_monday(week), first_week), last_week)
+    start = dt.datetime.combine(week, dt.time.min, tzinfo=PARIS)
+    end = start + dt.timedelta(days=7)
+    offers = [offer for offer in slotlib.free_starts(place, meeting_type, channel=channel, start=start, end=end,
+                                                     now=now, own_appointment_id=own_appointment_id)
+              if offer.start != exclude_start]  # moving to the current time changes nothing
+    next_offer = None
+    if not offers:
+        found = slotlib.free_starts(place, meeting_type, channel=channel, start=end, now=now,
+                                    own_appointment_id=own_appointment_id, limit=1)
+        next_offer = found[0] if found else None
+    base = dict(base_params or {})
+
+    def week_url(day):
+        return "?" + urlencode({**base, "semaine": day.isoformat()})
+
+    return {
+        "days": slotlib.group_by_day(offers),
+        "offer_count": len(offers),
+        "selected": selected,
+        "week_start": week,
+        "week_end": week + dt.timedelta(days=6),
+        "previous_week_url": week_url(week - dt.timedelta(days=7)) if week > first_week else "",
+        "next_week_url": week_url(week + dt.timedelta(days=7)) if week < last_week else "",
+        "next_offer": next_offer,
+        "next_offer_url": week_url(next_offer.local_start.date()) if next_offer else "",
+        "latest": latest,
+    }

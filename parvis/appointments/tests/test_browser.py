@@ -1,0 +1,127 @@
+"""A resident books an identity-card appointment in a real browser (the number checked with the local ANTS
+server); axe-core checks every page, on a desktop and at 360 px. Then the agent's pages."""
+
+import os
+
+import icalendar
+import pytest
+
+from parvis.appointments.models import Appointment, Status
+from parvis.appointments.services import local
+from parvis.appointments.tests.factories import make_agenda
+from parvis.appointments.tests.helpers import book, offers_on
+from parvis.testing.browser import check_accessibility
+from parvis.testing.factories import make_agent, make_resident
+from parvis.testing.smtp import attachments
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "un mot de passe solide"
+SCREENSHOTS = os.environ.get("PARVIS_SCREENSHOTS")
+
+
+def shot(page, name):
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/rendez-vous-{name}.png", full_page=True)
+
+
+def log_in(page, email, next_url):
+    page.goto(f"{page.base_url}/compte/connexion/?next={next_url}")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def no_horizontal_scroll(page):
+    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_a_resident_books_an_identity_card_appointment(page, mailbox, ants_server):
+    place, cni, _pickup = make_agenda(name="Hôtel de ville", accessibility="Entrée de plain-pied, ascenseur.")
+    cni.name = "Dépôt CNI — 1 personne"
+    cni.save()
+    ants_server.add_application("ABCDE12345", "validated")
+    make_resident(email="ines@example.org", password=PASSWORD, first_name="Inès", last_name="Lefèvre")
+
+    log_in(page, "ines@example.org", "/rendez-vous/")
+    page.get_by_role("heading", name="Prendre rendez-vous", level=1).wait_for()
+    check_accessibility(page, "choix du motif et du lieu")
+    shot(page, "choix")
+    page.get_by_label("Dépôt CNI — 1 personne").check()
+    page.get_by_label("Hôtel de ville").check()
+    page.get_by_role("button", name="Voir les horaires libres").click()
+    page.get_by_role("heading", name="Choisir un horaire").wait_for()
+    if page.get_by_text("Aucun horaire libre cette semaine").count():
+        page.get_by_role("link", name="Voir le prochain horaire libre").click()
+    check_accessibility(page, "horaires libres")
+    shot(page, "horaires")
+    first_time = page.locator(".slot-list label").first
+    chosen = page.locator(".slot-list input").first.get_attribute("value")
+    # Keyboard: focus the first time and select it with the space bar.
+    page.locator(".slot-list input").first.focus()
+    page.keyboard.press("Space")
+    assert page.locator(".slot-list input").first.is_checked()
+    assert first_time.is_visible()
+    page.get_by_role("button", name="Réserver cet horaire").click()
+
+    page.get_by_role("heading", name="Confirmer le rendez-vous").wait_for()
+    check_accessibility(page, "confirmation")
+    page.get_by_label("Numéro(s) de pré-demande ANTS").fill("abc")
+    page.get_by_role("button", name="Confirmer le rendez-vous").click()
+    page.locator("#erreurs").wait_for()
+    check_accessibility(page, "confirmation avec erreur")
+    shot(page, "confirmation-erreur")
+    page.get_by_label("Numéro(s) de pré-demande ANTS").fill("abcde12345")
+    page.get_by_role("button", name="Confirmer le rendez-vous").click()
+
+    page.get_by_role("heading", name="Votre rendez-vous", level=1).wait_for()
+    page.get_by_text("Votre rendez-vous est confirmé").wait_for()
+    check_accessibility(page, "rendez-vous confirmé")
+    appointment = Appointment.objects.get()
+    assert appointment.status == Status.BOOKED and appointment.application_ids == ["ABCDE12345"]
+    assert local(appointment.start).strftime("%Y-%m-%dT%H:%M") == chosen
+    [message] = mailbox.wait_for(1)
+    [ics] = [data for _name, ctype, data in attachments(message) if ctype == "text/calendar"]
+    assert icalendar.Calendar.from_ical(ics)["METHOD"] == "REQUEST"
+    assert ants_server.appointments_of("ABCDE12345")
+
+    # The same journey's pages at 360 px: usable without horizontal scrolling, still accessible.
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.reload()
+    assert no_horizontal_scroll(page)
+    check_accessibility(page, "rendez-vous confirmé, 360 px")
+    page.get_by_role("link", name="Déplacer le rendez-vous").click()
+    page.get_by_role("heading", name="Déplacer le rendez-vous").wait_for()
+    assert no_horizontal_scroll(page)
+    check_accessibility(page, "déplacer, 360 px")
+    shot(page, "deplacer-360")
+    page.get_by_role("link", name="Garder mon rendez-vous actuel").click()
+    page.get_by_role("link", name="Annuler le rendez-vous").click()
+    check_accessibility(page, "annuler, 360 px")
+    page.get_by_role("button", name="Confirmer l'annulation").click()
+    page.get_by_role("heading", name="Rendez-vous annulé").wait_for()
+    check_accessibility(page, "annulé, 360 px")
+    page.goto(f"{page.base_url}/rendez-vous/mes-rendez-vous/")
+    check_accessibility(page, "mes rendez-vous, 360 px")
+
+
+def test_agent_pages_are_accessible(page):
+    place, cni, _pickup = make_agenda(name="Mairie annexe", reserved_share=20)
+    appointment = book(make_resident(first_name="Rose", last_name="Blanc"), place, cni, offers_on(place, cni)[0].start,
+                       numbers=["ABCDE12345"])
+    make_agent(place.department, email="agent@admiville.fr", password=PASSWORD)
+    day = local(appointment.start).date().isoformat()
+    log_in(page, "agent@admiville.fr", f"/rendez-vous/agents/lieux/{place.slug}/?date={day}")
+    page.get_by_role("heading", name="Mairie annexe").wait_for()
+    check_accessibility(page, "planning du jour")
+    shot(page, "agent-jour")
+    for name, label in (("semaine/", "semaine"), (f"prendre/?motif={cni.slug}", "prise de rendez-vous"),
+                        ("fermetures/", "fermetures"), ("statistiques/", "statistiques")):
+        page.goto(f"{page.base_url}/rendez-vous/agents/lieux/{place.slug}/{name}")
+        check_accessibility(page, label)
+    page.goto(f"{page.base_url}/rendez-vous/agents/rendez-vous/{appointment.pk}/")
+    check_accessibility(page, "fiche du rendez-vous")
+    page.goto(f"{page.base_url}/rendez-vous/agents/lieux/{place.slug}/fermetures/")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.locator("#erreurs").wait_for()
+    check_accessibility(page, "fermeture avec erreurs")

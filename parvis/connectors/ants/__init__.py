@@ -1,0 +1,1 @@
+"""Connector to the ANTS coordination API for identity-document appointments (see client.py)."""
