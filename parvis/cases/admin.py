@@ -5,7 +5,17 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from parvis.cases.emails import deliver
-from parvis.cases.models import Case, CaseDocument, CaseEvent, EmailDelivery, Message, PiecesRequest
+from parvis.cases.models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseTimer,
+    Decision,
+    EmailDelivery,
+    Message,
+    PiecesRequest,
+    ReasonsRequest,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -40,6 +50,21 @@ class PiecesRequestInline(ReadOnlyInline):
     fields = ["requested_on", "deadline", "pieces", "completed_on"]
 
 
+class DecisionInline(ReadOnlyInline):
+    model = Decision
+    fields = ["outcome", "implicit", "decided_on", "decided_by", "resident_opened_at"]
+
+
+class CaseTimerInline(ReadOnlyInline):
+    model = CaseTimer
+    fields = ["status", "due_at", "state", "result"]
+
+
+class ReasonsRequestInline(ReadOnlyInline):
+    model = ReasonsRequest
+    fields = ["requested_at", "due_on", "answered_at"]
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = ["reference", "procedure", "department", "status", "received_at", "implicit_decision_on",
@@ -48,7 +73,8 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["reference", "contact_email", "applicant__email", "applicant__last_name"]
     list_select_related = ["procedure", "department"]
     readonly_fields = [field.name for field in Case._meta.fields]
-    inlines = [EmailDeliveryInline, PiecesRequestInline, CaseDocumentInline, CaseEventInline]
+    inlines = [EmailDeliveryInline, PiecesRequestInline, DecisionInline, ReasonsRequestInline, CaseTimerInline,
+               CaseDocumentInline, CaseEventInline]
     date_hierarchy = "received_at"
 
     def get_queryset(self, request):

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from parvis.cases.models import DeliveryStatus, EmailDelivery
+from parvis.cases.models import DeliveryStatus, EmailDelivery, EmailKind
 from parvis.files.services import read_bytes
 
 logger = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ def deliver(delivery_id, *, force=False, raise_on_failure=False):
     )
     if delivery.case:
         record_event(delivery.case, "email_sent", _sent_description(delivery), channel="email",
+                     visible_to_resident=delivery.kind != EmailKind.AGENTS,
                      data={"delivery": delivery.pk, "kind": delivery.kind})
     return True
 
@@ -135,6 +136,8 @@ def _sent_description(delivery):
     what = {
         "receipt": "Accusé d'enregistrement envoyé par courriel",
         "acknowledgement": "Accusé de réception envoyé par courriel",
+        "message": "Avis de nouveau message envoyé par courriel",
+        "agents": "Avis envoyé aux agents par courriel",
     }.get(delivery.kind, f"Courriel envoyé : {delivery.subject}")
     return f"{what} à {delivery.to}"
 

@@ -50,3 +50,48 @@ class MessageForm(forms.Form):
         if not self.errors and not (cleaned.get("body") or "").strip() and not cleaned.get("document"):
             raise forms.ValidationError(_("Écrivez un message ou choisissez un document."), code="empty")
         return cleaned
+
+
+class PiecesUploadForm(forms.Form):
+    """The resident sends the pieces of a request: one file field per piece asked, and an optional message."""
+
+    body = forms.CharField(label=_("Message au service (facultatif)"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, pieces_request, *args, **kwargs):
+        kwargs.setdefault("prefix", f"pieces-{pieces_request.pk}")
+        super().__init__(*args, **kwargs)
+        self.pieces_request = pieces_request
+        hint = _("PDF, JPEG ou PNG, %(size)s au plus.") % {"size": filesizeformat(settings.CASE_UPLOAD_MAX_BYTES)}
+        self.piece_fields = []
+        for index, piece in enumerate(pieces_request.pieces):
+            name = f"piece_{index}"
+            self.fields[name] = forms.FileField(label=piece, required=False, help_text=hint)
+            self.fields[name].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+            self.piece_fields.append(name)
+        self.fields["body"] = self.fields.pop("body")  # after the files
+        self.checked = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.piece_fields:
+            uploaded = cleaned.get(name)
+            if uploaded:
+                try:
+                    self.checked[name] = check_upload(uploaded)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        if not self.errors and not self.checked:
+            raise forms.ValidationError(_("Choisissez au moins un fichier à envoyer."), code="empty")
+        return cleaned
+
+    def uploads(self):
+        """(piece label, uploaded file named safely, content type) of each file chosen."""
+        result = []
+        for name in self.piece_fields:
+            if name in self.checked:
+                uploaded = self.cleaned_data[name]
+                content_type, safe_name = self.checked[name]
+                uploaded.name = safe_name
+                result.append((self.fields[name].label, uploaded, content_type))
+        return result

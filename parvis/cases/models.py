@@ -46,6 +46,9 @@ class Case(models.Model):
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("déposée par (agent)"))
+    # The agent in charge; changed by `parvis.cases.handling.assign_case` and the workflow's `assign` action.
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="assigned_cases", verbose_name=_("agent chargé du dossier"))
     received_at = models.DateTimeField(_("reçue le"))
     status = models.CharField(_("statut"), max_length=40, default="received")
     answers = models.JSONField(_("réponses"), default=dict)
@@ -56,6 +59,8 @@ class Case(models.Model):
     implicit_decision_on = models.DateField(_("date de décision implicite"), null=True, blank=True)
     is_test = models.BooleanField(_("dossier de test"), default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic concurrency: every change made through `parvis.cases.handling` adds one (UPDATE ... WHERE
+    # version = expected); a form carries the version it was read at.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -67,6 +72,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["applicant", "-received_at"], name="case_applicant_idx"),
             models.Index(fields=["department", "status", "implicit_decision_on"], name="case_inbox_idx"),
+            models.Index(fields=["assignee", "status"], name="case_assignee_idx"),
+            models.Index(fields=["closed_at", "implicit_decision_on"], name="case_implicit_due_idx"),
         ]
 
     def __str__(self):
@@ -91,6 +98,12 @@ class Case(models.Model):
         return (self.period_value, self.period_unit)
 
     @property
+    def resident_name(self):
+        if self.applicant_id:
+            return self.applicant.full_name or self.applicant.email or ""
+        return self.contact_email
+
+    @property
     def failed_email_deliveries(self):
         """Emails about this case that could not be delivered yet (shown to agents)."""
         return self.email_deliveries.filter(status="failed")
@@ -105,6 +118,8 @@ class CaseEvent(models.Model):
                               related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
     kind = models.CharField(max_length=40)
+    # What agents read; residents read `data["resident_description"]` when there is one (status changes
+    # are described with the agents' labels and, for residents, with theirs).
     description = models.TextField()
     visible_to_resident = models.BooleanField(default=True)
     data = models.JSONField(default=dict, blank=True)
@@ -116,6 +131,13 @@ class CaseEvent(models.Model):
     def __str__(self):
         return f"{self.case} — {self.description}"
 
+    @property
+    def channel_label(self):
+        """The channel as agents read it: an agent's action without one was made in the agents' space."""
+        if self.channel:
+            return self.get_channel_display()
+        return _("Espace agents") if self.actor_id else _("Automatique")
+
 
 class DocumentKind(models.TextChoices):
     ATTACHMENT = "attachment", _("Pièce jointe")
@@ -123,6 +145,8 @@ class DocumentKind(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", _("Accusé de réception")
     LETTER = "letter", _("Courrier")
     MESSAGE = "message", _("Pièce jointe à un message")
+    PIECE = "piece", _("Pièce demandée")
+    ATTESTATION = "attestation", _("Attestation d'acceptation implicite")
 
 
 class CaseDocument(models.Model):
@@ -195,6 +219,9 @@ class Message(models.Model):
 class EmailKind(models.TextChoices):
     RECEIPT = "receipt", _("Accusé d'enregistrement")
     ACKNOWLEDGEMENT = "acknowledgement", _("Accusé de réception")
+    WORKFLOW = "workflow", _("Courriel du circuit de traitement")
+    MESSAGE_NOTICE = "message", _("Avis de nouveau message")
+    AGENTS = "agents", _("Avis aux agents")
     OTHER = "other", _("Autre")
 
 
@@ -237,3 +264,129 @@ class EmailDelivery(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.to} ({self.get_status_display()})"
+
+
+class Outcome(models.TextChoices):
+    ACCEPTED = "accepted", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+    CLOSED = "closed", _("Classée sans suite")
+
+
+class Decision(models.Model):
+    """A decision on a case, explicit (an agent's transition) or implicit (silence, CRPA L231-1 and L231-4).
+
+    Recorded by the workflow's `record_decision` action. `case_version` is the version the transition gave
+    the case: two decisions can never come from the same state of a case (a unique constraint, on top of the
+    optimistic concurrency of `parvis.cases.handling`).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    status = models.CharField(_("statut"), max_length=40)
+    outcome = models.CharField(_("décision"), max_length=10, choices=Outcome.choices)
+    motivation = models.TextField(_("motifs"), blank=True)
+    # The legal date: the day of the decision, or for an implicit one the day at the end of which it arose.
+    decided_on = models.DateField(_("date de la décision"))
+    decided_at = models.DateTimeField(_("enregistrée le"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("décidée par"))
+    implicit = models.BooleanField(_("décision implicite"), default=False)
+    letter = models.ForeignKey(CaseDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name=_("courrier"))
+    resident_opened_at = models.DateTimeField(_("consultée par l'usager le"), null=True, blank=True)
+    case_version = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "case_version"], name="unique_decision_per_case_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.case} — {self.get_outcome_display()}"
+
+
+class TimerState(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    DONE = "done", _("Exécuté")
+    CANCELLED = "cancelled", _("Annulé")
+    SKIPPED = "skipped", _("Sans objet")
+
+
+class CaseTimer(models.Model):
+    """A `start_timer` action waiting to fire: a reminder to the resident or a transition by the system.
+
+    Started when the case enters `status`, cancelled when it leaves it, fired by `manage.py run_case_timers`.
+    `action` is a copy of the workflow's action (a published revision's workflow never changes anyway).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timers")
+    status = models.CharField(max_length=40)
+    action = models.JSONField()
+    due_at = models.DateTimeField(_("échéance"))
+    state = models.CharField(_("état"), max_length=10, choices=TimerState.choices, default=TimerState.PENDING)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("minuteur")
+        verbose_name_plural = _("minuteurs")
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["state", "due_at"], name="casetimer_due_idx")]
+
+    def __str__(self):
+        return f"{self.case} — {self.status} — {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class ReasonsRequest(models.Model):
+    """A resident's request for the reasons of an implicit rejection (CRPA L232-4): answered within a month.
+
+    A task for the case's department, listed for its heads; one per case.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="reasons_request")
+    requested_at = models.DateTimeField(_("demandés le"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    due_on = models.DateField(_("à communiquer avant le"))
+    answered_at = models.DateTimeField(_("communiqués le"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    answer = models.TextField(_("motifs communiqués"), blank=True)
+    letter = models.ForeignKey(CaseDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("demande de motifs")
+        verbose_name_plural = _("demandes de motifs")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["answered_at", "due_on"], name="reasonsrequest_open_idx")]
+
+    def __str__(self):
+        return f"{self.case} — {self.due_on}"
+
+    @property
+    def is_open(self):
+        return self.answered_at is None
+
+
+class CaseNote(models.Model):
+    """An internal note on a case: agents only, never shown to the resident."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("note interne")
+        verbose_name_plural = _("notes internes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case} — {self.created_at:%Y-%m-%d %H:%M}"

@@ -21,6 +21,7 @@ from parvis.cases.models import (
     Case,
     CaseDocument,
     CaseEvent,
+    CaseNote,
     Channel,
     DocumentKind,
     Message,
@@ -118,17 +119,17 @@ def compute_implicit_decision(case, pieces_requests=None):
     )
 
 
-def recompute_implicit_decision(case, actor=None):
+def recompute_implicit_decision(case, actor=None, channel="", at=None):
     """Stores the case's implicit-decision date again (after a request for pieces or their arrival)."""
     new_date = compute_implicit_decision(case)
     if new_date != case.implicit_decision_on:
         old = case.implicit_decision_on
         case.implicit_decision_on = new_date
-        case.save(update_fields=["implicit_decision_on", "updated_at"])
+        Case.objects.filter(pk=case.pk).update(implicit_decision_on=new_date)
         record_event(case, "implicit_decision_changed",
                      f"Date de décision implicite : {_fmt(new_date) if new_date else 'en attente du dossier complet'}",
-                     actor=actor, data={"from": old.isoformat() if old else None,
-                                        "to": new_date.isoformat() if new_date else None})
+                     actor=actor, channel=channel, at=at,
+                     data={"from": old.isoformat() if old else None, "to": new_date.isoformat() if new_date else None})
     return new_date
 
 
@@ -139,13 +140,16 @@ def _fmt(day):
 # --- Filing ----------------------------------------------------------------------------------------
 
 def submit_case(*, revision, answers, applicant=None, contact_email="", channel="web", received_at=None,
-                filed_by=None, files=(), is_test=False) -> Case:
+                filed_by=None, files=(), is_test=False, department=None) -> Case:
     """Files a case under `revision` and returns it.
 
-    In one transaction: a reference from the year's sequence, the legal regime copied from the
-    procedure, the implicit-decision date, the attachments (`files`: (field_key, StoredFile) pairs)
-    and the history event. After commit, background tasks send the registration receipt (online
-    filings) and produce and send the acknowledgement (when the procedure requires one).
+    `department`: the handling department when it is not the procedure's (reports routed by category/sector).
+
+    In one transaction: a reference from the year's sequence, the status given by the revision's workflow
+    (`initial`, whose entry actions run), the legal regime copied from the procedure, the implicit-decision
+    date, the attachments (`files`: (field_key, StoredFile) pairs) and the history event. After commit,
+    background tasks send the registration receipt (online filings) and produce and send the acknowledgement
+    (when the procedure requires one).
     """
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
@@ -154,12 +158,16 @@ def submit_case(*, revision, answers, applicant=None, contact_email="", channel=
     if timezone.is_naive(received_at):
         received_at = timezone.make_aware(received_at, PARIS)
 
+    from parvis.cases.status import workflow_for_revision
+
+    workflow = workflow_for_revision(revision)
     with transaction.atomic():
         case = Case(
             reference=next_reference(_paris_year(received_at)),
-            procedure=procedure, revision=revision, department_id=procedure.department_id,
+            procedure=procedure, revision=revision,
+            department_id=department.pk if department else procedure.department_id,
             applicant=applicant, contact_email=(contact_email or "").strip(), channel=channel,
-            filed_by=filed_by, received_at=received_at, status="received", answers=answers or {},
+            filed_by=filed_by, received_at=received_at, status=workflow.initial, answers=answers or {},
             regime=procedure.regime,
             period_value=procedure.period_value if procedure.regime != "none" else None,
             period_unit=procedure.period_unit if procedure.regime != "none" else "",
@@ -176,6 +184,12 @@ def submit_case(*, revision, answers, applicant=None, contact_email="", channel=
         record_event(case, "received", f"Demande reçue ({channel_phrase(channel)})",
                      actor=filed_by or applicant, channel=channel, at=received_at,
                      data={"reference": case.reference, "filed_by_agent": bool(filed_by)})
+        initial = workflow.status(workflow.initial)
+        if initial.on_enter:  # the workflow's initial status may act too (none in the default workflow)
+            from parvis.cases.actions import Run, run_entry_actions
+
+            run_entry_actions(Run(case=case, workflow=workflow, status=initial, actor=filed_by or applicant,
+                                  system=True, channel=channel, at=received_at))
         transaction.on_commit(partial(_enqueue_after_filing, case.pk, channel), robust=True)
     return case
 
@@ -190,8 +204,12 @@ def _enqueue_after_filing(case_id, channel):
 
 # --- Requests for missing pieces (L114-5) -----------------------------------------------------------
 
-def request_pieces(case, *, pieces, deadline, actor=None, requested_on=None):
-    """Asks the resident for missing pieces; the implicit-decision date follows (suspension or restart)."""
+def request_pieces(case, *, pieces, deadline, actor=None, requested_on=None, channel="", at=None):
+    """Asks the resident for missing pieces; the implicit-decision date follows (suspension or restart).
+
+    Agents ask through the workflow (`parvis.cases.handling.apply_transition`, whose `request_pieces` action
+    calls this); calling it alone records the request without changing the case's status.
+    """
     pieces = [str(piece).strip() for piece in pieces if str(piece).strip()]
     if not pieces:
         raise ValueError("no piece requested")
@@ -200,36 +218,44 @@ def request_pieces(case, *, pieces, deadline, actor=None, requested_on=None):
         request = PiecesRequest.objects.create(case=case, requested_on=requested_on, deadline=deadline,
                                                pieces=pieces, requested_by=actor)
         record_event(case, "pieces_requested",
-                     f"Pièces demandées ({len(pieces)}), à fournir avant le {_fmt(deadline)}",
-                     actor=actor, data={"pieces_request": request.pk})
-        recompute_implicit_decision(case, actor=actor)
+                     f"Pièces demandées ({len(pieces)}), à fournir avant le {_fmt(deadline)} : " + " ; ".join(pieces),
+                     actor=actor, channel=channel, at=at, data={"pieces_request": request.pk})
+        recompute_implicit_decision(case, actor=actor, channel=channel, at=at)
     return request
 
 
-def mark_pieces_received(pieces_request, *, on=None, actor=None):
-    """Records that the pieces of a request arrived (on `on`, default today)."""
-    case = pieces_request.case
+def mark_pieces_received(pieces_request, *, on=None, actor=None, channel="", at=None, case=None):
+    """Records that the pieces of a request arrived (on `on`, default today); the legal date follows.
+
+    `case`: the request's case when the caller holds it (locked, in a transaction), so that both see the
+    same implicit-decision date. A request already complete is left as it is.
+    """
+    case = case if case is not None else pieces_request.case
     with transaction.atomic():
-        pieces_request.completed_on = on or timezone.localdate()
-        pieces_request.save(update_fields=["completed_on"])
+        completed_on = on or timezone.localdate()
+        updated = PiecesRequest.objects.filter(pk=pieces_request.pk, completed_on__isnull=True).update(
+            completed_on=completed_on)
+        pieces_request.refresh_from_db(fields=["completed_on"])
+        if not updated:
+            return pieces_request
         record_event(case, "pieces_received", f"Pièces reçues le {_fmt(pieces_request.completed_on)}",
-                     actor=actor, data={"pieces_request": pieces_request.pk})
-        recompute_implicit_decision(case, actor=actor)
+                     actor=actor, channel=channel, at=at, data={"pieces_request": pieces_request.pk})
+        recompute_implicit_decision(case, actor=actor, channel=channel, at=at)
     return pieces_request
 
 
 # --- Messages and documents from the resident ---------------------------------------------------------
 
-def add_resident_message(case, *, body="", stored_file=None, author=None, channel="web"):
+def add_resident_message(case, *, body="", stored_file=None, author=None, channel="web", at=None):
     """Adds a message and/or a document from the resident to an open case, with its history line."""
     body = (body or "").strip()
     if not case.is_open:
         raise CaseClosed(case.reference)
     if not body and stored_file is None:
         raise ValueError("empty message")
+    at = at or timezone.now()
     with transaction.atomic():
-        message = Message.objects.create(case=case, author=author, from_resident=True, body=body,
-                                         created_at=timezone.now())
+        message = Message.objects.create(case=case, author=author, from_resident=True, body=body, created_at=at)
         if stored_file is not None:
             CaseDocument.objects.create(case=case, stored_file=stored_file, kind=DocumentKind.MESSAGE,
                                         label=stored_file.original_name, added_by=author, message=message)
@@ -239,9 +265,56 @@ def add_resident_message(case, *, body="", stored_file=None, author=None, channe
             description = f"Document ajouté par l'usager : {stored_file.original_name}"
         else:
             description = "Message envoyé par l'usager"
-        record_event(case, "resident_message", description, actor=author, channel=channel,
+        record_event(case, "resident_message", description, actor=author, channel=channel, at=at,
                      data={"message": message.pk})
+        from parvis.cases import notifications
+
+        notifications.notify_agents(
+            case, key=f"case-{case.pk}-resident-message-{message.pk}",
+            subject=f"Nouveau message de l'usager — dossier {case.reference}",
+            text="L'usager a envoyé un message ou un document sur son dossier.")
     return message
+
+
+# --- Messages and notes from agents ------------------------------------------------------------------------
+
+MAX_MESSAGE_LENGTH = 10_000
+
+
+def send_agent_message(case, *, body="", author, stored_file=None, channel="", at=None):
+    """A message from the department to the resident, shown in "Mes demandes"; the resident gets an email
+    notice with a link, never the message's content."""
+    from parvis.cases import notifications
+
+    body = (body or "").strip()
+    if not body and stored_file is None:
+        raise ValueError("empty message")
+    at = at or timezone.now()
+    with transaction.atomic():
+        message = Message.objects.create(case=case, author=author, from_resident=False, body=body, created_at=at)
+        if stored_file is not None:
+            CaseDocument.objects.create(case=case, stored_file=stored_file, kind=DocumentKind.MESSAGE,
+                                        label=stored_file.original_name, added_by=author, message=message)
+        description = "Message envoyé à l'usager"
+        if stored_file is not None:
+            description += f" avec un document : {stored_file.original_name}"
+        record_event(case, "agent_message", description, actor=author, channel=channel, at=at,
+                     data={"message": message.pk})
+        notifications.notify_resident_of_message(case, key=f"case-{case.pk}-message-{message.pk}")
+    return message
+
+
+def add_internal_note(case, *, body, author, at=None):
+    """An internal note: agents only; the resident never sees it, nor its line in the history."""
+    body = (body or "").strip()
+    if not body:
+        raise ValueError("empty note")
+    at = at or timezone.now()
+    with transaction.atomic():
+        note = CaseNote.objects.create(case=case, author=author, body=body, created_at=at)
+        record_event(case, "internal_note", "Note interne ajoutée", actor=author, at=at, visible_to_resident=False,
+                     data={"note": note.pk})
+    return note
 
 
 def issued_on(moment: dt.datetime | None = None) -> dt.date:

@@ -54,6 +54,12 @@ def send_acknowledgement(case_id):
 
 
 @task()
+def send_email(delivery_id):
+    """Sends one recorded email (workflow emails, notices); a failure is recorded and retried later."""
+    return "sent" if emails.deliver(delivery_id, raise_on_failure=True) else "not-due"
+
+
+@task()
 def send_pending_emails():
     """Retries failed email deliveries that are due (the command does the same)."""
     sent, failed = emails.send_due()

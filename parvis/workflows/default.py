@@ -5,6 +5,9 @@ implicit decisions (Acceptée implicitement under SVA, Refusée implicitement un
 command enters when the legal period ends. Case officers and heads of department handle the cases; the
 system returns a case to handling when the resident sends the missing pieces.
 
+An explicit decision (accepted, refused, closed without action) produces a letter (PDF on the commune's
+letterhead, kept with the case and shown to the resident in "Mes demandes") and an email that points to it.
+
 The texts are in French on purpose: they are data, copied into a revision and edited in the builder.
 Use `default_workflow()` to get a copy that may be changed.
 """
@@ -19,6 +22,18 @@ Téléphone : {{ department.phone }} — Courriel : {{ department.email }}
 
 _FOLLOW_UP = "Vous pouvez suivre votre demande à tout moment : {{ case.url }}"
 
+_LETTER_ON_LINE = "Le courrier de décision est disponible dans le suivi de votre demande : {{ case.url }}"
+
+_DEAR = "{% if resident.civility %}{{ resident.civility }}{% else %}Madame, Monsieur{% endif %}"
+
+_LETTER_CONTACT = """Le service {{ department.name }} reste à votre disposition pour toute question \
+(téléphone : {{ department.phone }}, courriel : {{ department.email }})."""
+
+_LETTER_CLOSING = """Je vous prie d'agréer, """ + _DEAR + """, l'expression de mes salutations distinguées.
+
+Pour le maire et par délégation,
+Le service {{ department.name }}"""
+
 _APPEAL_ROUTES = """par un recours gracieux adressé au maire ({{ commune.postal_address }}), ou par un recours \
 contentieux devant le tribunal administratif compétent, y compris par l'application Télérecours citoyens \
 (https://citoyens.telerecours.fr)."""
@@ -30,7 +45,7 @@ _IMPLICIT_APPEALS = """Voies et délais de recours : vous pouvez contester cette
 à compter du jour où elle est née, """ + _APPEAL_ROUTES + """ Si vous demandez ses motifs dans ce délai, \
 il est prolongé jusqu'à deux mois après le jour où ils vous sont communiqués."""
 
-_PIECES_BODY = """Bonjour {{ resident.full_name }},
+_PIECES_BODY = """Bonjour{% if resident.full_name %} {{ resident.full_name }}{% endif %},
 
 Pour traiter votre demande « {{ case.procedure }} » (référence {{ case.reference }}), \
 le service {{ department.name }} a besoin des pièces suivantes :
@@ -48,7 +63,7 @@ l'administration).
 Bien cordialement,
 """ + _SIGNATURE
 
-_REMINDER_BODY = """Bonjour {{ resident.full_name }},
+_REMINDER_BODY = """Bonjour{% if resident.full_name %} {{ resident.full_name }}{% endif %},
 
 Nous attendons toujours des pièces pour traiter votre demande « {{ case.procedure }} » \
 (référence {{ case.reference }}) :
@@ -62,17 +77,17 @@ Si vous les avez déjà envoyées, vous pouvez ignorer ce message.
 Bien cordialement,
 """ + _SIGNATURE
 
-_ACCEPTED_BODY = """Bonjour {{ resident.full_name }},
+_ACCEPTED_BODY = """Bonjour{% if resident.full_name %} {{ resident.full_name }}{% endif %},
 
 Votre demande « {{ case.procedure }} » (référence {{ case.reference }}) a été acceptée \
 le {{ decision.date|date:"j F Y" }}.
 
-""" + _FOLLOW_UP + """
+""" + _LETTER_ON_LINE + """
 
 Bien cordialement,
 """ + _SIGNATURE
 
-_REFUSED_BODY = """Bonjour {{ resident.full_name }},
+_REFUSED_BODY = """Bonjour{% if resident.full_name %} {{ resident.full_name }}{% endif %},
 
 Votre demande « {{ case.procedure }} » (référence {{ case.reference }}) a été refusée \
 le {{ decision.date|date:"j F Y" }}, pour les motifs suivants :
@@ -81,46 +96,84 @@ le {{ decision.date|date:"j F Y" }}, pour les motifs suivants :
 
 """ + _APPEALS + """
 
-""" + _FOLLOW_UP + """
+""" + _LETTER_ON_LINE + """
 
 Bien cordialement,
 """ + _SIGNATURE
 
-_CLOSED_BODY = """Bonjour {{ resident.full_name }},
+_CLOSED_BODY = """Bonjour{% if resident.full_name %} {{ resident.full_name }}{% endif %},
 
 Votre demande « {{ case.procedure }} » (référence {{ case.reference }}) a été classée sans suite \
 le {{ decision.date|date:"j F Y" }}, pour le motif suivant :
 
 {{ decision.motivation }}
 
+""" + _LETTER_ON_LINE + """
 Pour toute question, vous pouvez contacter le service {{ department.name }}.
 
 Bien cordialement,
 """ + _SIGNATURE
 
-_IMPLICITLY_ACCEPTED_BODY = """Bonjour {{ resident.full_name }},
+_ACCEPTED_LETTER = _DEAR + """,
+
+Par votre demande « {{ case.procedure }} » reçue le {{ case.received_on|date:"j F Y" }} \
+(référence {{ case.reference }}), vous avez sollicité la commune.
+
+J'ai le plaisir de vous informer que votre demande est acceptée.
+
+""" + _LETTER_CONTACT + """
+
+""" + _LETTER_CLOSING
+
+_REFUSED_LETTER = _DEAR + """,
+
+Par votre demande « {{ case.procedure }} » reçue le {{ case.received_on|date:"j F Y" }} \
+(référence {{ case.reference }}), vous avez sollicité la commune.
+
+J'ai le regret de vous informer que votre demande est refusée, pour les motifs suivants :
+
+{{ decision.motivation }}
+
+""" + _APPEALS + """
+
+""" + _LETTER_CONTACT + """
+
+""" + _LETTER_CLOSING
+
+_CLOSED_LETTER = _DEAR + """,
+
+Votre demande « {{ case.procedure }} » reçue le {{ case.received_on|date:"j F Y" }} \
+(référence {{ case.reference }}) est classée sans suite, pour le motif suivant :
+
+{{ decision.motivation }}
+
+""" + _LETTER_CONTACT + """
+
+""" + _LETTER_CLOSING
+
+_IMPLICITLY_ACCEPTED_BODY = """Bonjour{% if resident.full_name %} {{ resident.full_name }}{% endif %},
 
 La commune n'ayant pas répondu dans le délai prévu à votre demande « {{ case.procedure }} » \
 (référence {{ case.reference }}), une décision implicite d'acceptation est née le \
 {{ case.implicit_decision_on|date:"j F Y" }}.
 
-Vous pouvez obtenir une attestation de cette décision sur simple demande (article L232-3 du code des \
-relations entre le public et l'administration).
+Vous pouvez obtenir une attestation de cette décision (article L232-3 du code des relations entre le public \
+et l'administration) : elle se télécharge depuis le suivi de votre demande, ou sur simple demande au service.
 
 """ + _FOLLOW_UP + """
 
 Bien cordialement,
 """ + _SIGNATURE
 
-_IMPLICITLY_REFUSED_BODY = """Bonjour {{ resident.full_name }},
+_IMPLICITLY_REFUSED_BODY = """Bonjour{% if resident.full_name %} {{ resident.full_name }}{% endif %},
 
 La commune n'ayant pas répondu dans le délai prévu à votre demande « {{ case.procedure }} » \
 (référence {{ case.reference }}), une décision implicite de rejet est née le \
 {{ case.implicit_decision_on|date:"j F Y" }}.
 
-Vous pouvez demander les motifs de cette décision tant que le délai de recours n'est pas écoulé : ils vous \
-seront communiqués dans le mois qui suit votre demande (article L232-4 du code des relations entre le public \
-et l'administration).
+Vous pouvez demander les motifs de cette décision tant que le délai de recours n'est pas écoulé, depuis le \
+suivi de votre demande ou auprès du service : ils vous seront communiqués dans le mois qui suit votre demande \
+(article L232-4 du code des relations entre le public et l'administration).
 
 """ + _IMPLICIT_APPEALS + """
 
@@ -167,6 +220,8 @@ DEFAULT_WORKFLOW = {
             "final": True, "outcome": "accepted", "system": False,
             "on_enter": [
                 {"type": "record_decision", "outcome": "accepted"},
+                {"type": "produce_document", "title": "Décision : demande acceptée", "template": _ACCEPTED_LETTER,
+                 "visible_to_resident": True},
                 {"type": "email_resident", "subject": "Votre demande {{ case.reference }} a été acceptée",
                  "body": _ACCEPTED_BODY},
             ],
@@ -177,6 +232,8 @@ DEFAULT_WORKFLOW = {
             "final": True, "outcome": "refused", "system": False,
             "on_enter": [
                 {"type": "record_decision", "outcome": "refused"},
+                {"type": "produce_document", "title": "Décision : demande refusée", "template": _REFUSED_LETTER,
+                 "visible_to_resident": True},
                 {"type": "email_resident", "subject": "Votre demande {{ case.reference }} a été refusée",
                  "body": _REFUSED_BODY},
             ],
@@ -187,6 +244,8 @@ DEFAULT_WORKFLOW = {
             "final": True, "outcome": "closed", "system": False,
             "on_enter": [
                 {"type": "record_decision", "outcome": "closed"},
+                {"type": "produce_document", "title": "Décision : demande classée sans suite",
+                 "template": _CLOSED_LETTER, "visible_to_resident": True},
                 {"type": "email_resident", "subject": "Votre demande {{ case.reference }} a été classée sans suite",
                  "body": _CLOSED_BODY},
             ],

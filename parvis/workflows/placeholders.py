@@ -323,11 +323,18 @@ def build_context(values: Mapping) -> dict:
     return context
 
 
-def _render(text: str, values: Mapping, *, autoescape: bool) -> str:
+@functools.lru_cache(maxsize=512)
+def _compiled(text: str, autoescape: bool):
+    """The checked, compiled template of a text (texts are rendered again and again: statuses' next steps on
+    every list page, the same email for every case). Raises TemplateTextError."""
     problems = template_syntax_problems(text)
     if problems:
         raise TemplateTextError("; ".join(str(problem) for problem in problems))
-    template = _engine(autoescape).from_string(text or "")
+    return _engine(autoescape).from_string(text)
+
+
+def _render(text: str, values: Mapping, *, autoescape: bool) -> str:
+    template = _compiled(text or "", autoescape)
     return template.render(Context(build_context(values), autoescape=autoescape))
 
 

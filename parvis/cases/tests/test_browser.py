@@ -50,11 +50,11 @@ def test_case_pages_are_accessible(page, settings):
     check_accessibility(page, "page d'une demande")
     _shot(page, "demande")
 
-    page.get_by_role("button", name="Envoyer").click()
+    page.get_by_role("button", name="Envoyer", exact=True).click()
     page.wait_for_selector("#erreurs")
     check_accessibility(page, "message vide")
     page.get_by_label("Votre message").fill("Voici l'attestation.")
-    page.get_by_role("button", name="Envoyer").click()
+    page.get_by_role("button", name="Envoyer", exact=True).click()
     page.get_by_text("Votre message a été envoyé au service.").wait_for()
     assert page.get_by_text("Voici l'attestation.").count() == 1
     _shot(page, "demande-message")
@@ -66,3 +66,55 @@ def test_tracking_page_is_accessible(page, settings):
     page.goto(f"{page.base_url}/mes-demandes/suivi/{case.tracking_token}/")
     page.get_by_role("heading", name="Historique").wait_for()
     check_accessibility(page, "suivi sans compte")
+
+
+def _login(page, email):
+    page.context.clear_cookies()
+    page.goto(f"{page.base_url}/compte/connexion/")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def _fits(page):
+    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_agent_case_page_on_a_phone(page, settings):
+    """The agent's case page at 360 px: accessible (axe-core), no horizontal scrolling, a refusal without
+    motivation gives the error summary, then the refusal is recorded."""
+    from parvis.cases.handling import apply_transition
+    from parvis.cases.services import add_internal_note, send_agent_message
+    from parvis.cases.tests.factories import Team
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    team = Team(regime="SVR")
+    case = team.file(answers={"objet": "Salle des fêtes pour un anniversaire très long " * 3, "details": "50"})
+    case = apply_transition(case, "start", actor=team.officer, expected_version=case.version)
+    send_agent_message(case, body="Pouvez-vous préciser l'horaire ?", author=team.officer)
+    add_internal_note(case, body="Usager rappelé le matin.", author=team.officer)
+    page.set_viewport_size({"width": 360, "height": 740})
+    _login(page, team.officer.email)
+    page.goto(f"{page.base_url}/agents/dossiers/{case.reference}/")
+    page.get_by_role("heading", name=f"Dossier {case.reference}").wait_for()
+    check_accessibility(page, "page d'un dossier (agent, 360 px)")
+    assert _fits(page)
+    _shot(page, "agent-dossier-360")
+
+    page.get_by_text("Refuser", exact=True).click()
+    page.get_by_role("button", name="Confirmer : Refuser").click()
+    page.wait_for_selector("#erreurs")
+    assert page.get_by_text("Indiquez les motifs de la décision").count() >= 1
+    check_accessibility(page, "refus sans motifs")
+    page.get_by_label("Motifs (Refuser)").fill("La salle est déjà réservée ce jour-là.")
+    page.get_by_role("button", name="Confirmer : Refuser").click()
+    page.get_by_text("« Refuser » : c'est fait.").wait_for()
+    assert case.decisions.get().outcome == "refused"
+    check_accessibility(page, "dossier refusé")
+    assert _fits(page)
+
+    _login(page, team.head.email)
+    page.goto(f"{page.base_url}/agents/dossiers/delais/")
+    page.get_by_role("heading", name="Délais et décisions implicites").wait_for()
+    check_accessibility(page, "délais (chef de service)")

@@ -70,7 +70,7 @@ def test_list_shows_drafts_and_cases(client, resident, procedure):
     assert case.reference in html and svr.reference in html
     assert other.reference not in html
     assert "Reçue" in html
-    assert f"va être examinée par le service {procedure.department.name}" in html
+    assert f"Le service {procedure.department.name} va examiner votre demande." in html  # the workflow's next step
     decision = case.implicit_decision_on.strftime("%d/%m/%Y")
     assert f"Sans réponse de la mairie d&#x27;ici le {decision}, votre demande sera acceptée." in html
     assert "votre demande sera considérée comme refusée." in html

@@ -108,8 +108,12 @@ def test_entry_actions(workflow):
     assert action_types(workflow, "received") == []
     assert action_types(workflow, "in_progress") == ["assign"]
     assert action_types(workflow, "pieces_requested") == ["request_pieces", "email_resident", "start_timer"]
-    for status in FINALS:
+    for status in ["accepted", "refused", "closed_without_action"]:
+        # An explicit decision produces a letter, which the email points to.
+        assert action_types(workflow, status) == ["record_decision", "produce_document", "email_resident"]
+    for status in ["implicitly_accepted", "implicitly_refused"]:
         assert action_types(workflow, status) == ["record_decision", "email_resident"]
+    for status in FINALS:
         [decision] = [a for a in workflow.status(status).on_enter if a["type"] == "record_decision"]
         assert decision["outcome"] == workflow.status(status).outcome
 
