@@ -226,14 +226,15 @@ def track(request, token):
         if response:
             return response
     response = _show(request, case, _tracking_urls(case, token), form=form)
-    # The token is a secret: never leak it in a Referer, never keep the page in a shared cache.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is a secret: never send it in a Referer to other sites (same-origin; "no-referrer" makes
+    # browsers post the page's forms with `Origin: null`, which the CSRF check refuses), never cache the page.
+    response["Referrer-Policy"] = "same-origin"
     return _no_store(response)
 
 
 def track_document(request, token, document_id):
     response = _serve_document(request, get_case_by_tracking_token(token), document_id)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -276,7 +277,7 @@ def case_pieces(request, reference, request_id):
 def track_pieces(request, token, request_id):
     case = get_case_by_tracking_token(token)
     response = _pieces(request, case, request_id, _tracking_urls(case, token), reverse("cases:track", args=[token]))
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -297,7 +298,7 @@ def case_attestation(request, reference):
 
 def track_attestation(request, token):
     response = _attestation(request, get_case_by_tracking_token(token))
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -323,5 +324,5 @@ def case_reasons(request, reference):
 def track_reasons(request, token):
     case = get_case_by_tracking_token(token)
     response = _reasons(request, case, reverse("cases:track", args=[token]))
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response

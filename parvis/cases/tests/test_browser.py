@@ -118,3 +118,17 @@ def test_agent_case_page_on_a_phone(page, settings):
     page.goto(f"{page.base_url}/agents/dossiers/delais/")
     page.get_by_role("heading", name="Délais et décisions implicites").wait_for()
     check_accessibility(page, "délais (chef de service)")
+
+
+def test_anonymous_filer_sends_a_message_from_the_tracking_page(page, settings):
+    """The tracking page's forms post back in a real browser: a `no-referrer` policy made Chromium send
+    `Origin: null`, which the CSRF check refused (403)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    case = file_case(applicant=None, contact_email="anonyme@example.org")
+    page.goto(f"{page.base_url}/mes-demandes/suivi/{case.tracking_token}/")
+    page.get_by_label("Votre message").fill("Le lampadaire clignote aussi le matin.")
+    page.get_by_role("button", name="Envoyer", exact=True).click()
+    page.wait_for_load_state()
+    assert "Formulaire expiré" not in page.content(), "refusé par la protection CSRF"
+    page.get_by_text("Le lampadaire clignote aussi le matin.").first.wait_for()
+    assert case.messages.filter(body__contains="clignote").exists()

@@ -141,7 +141,7 @@ def test_attestation_of_implicit_acceptance(client, django_capture_on_commit_cal
     anonymous = team.file(applicant=None, contact_email="anonyme@example.org", received_at=ago(70))
     apply_implicit_decisions()
     response = client.get(reverse("cases:track_attestation", args=[anonymous.tracking_token]))
-    assert response.status_code == 200 and response["Referrer-Policy"] == "no-referrer"
+    assert response.status_code == 200 and response["Referrer-Policy"] == "same-origin"
 
 
 def test_reasons_of_an_implicit_rejection(client, mailbox, django_capture_on_commit_callbacks):

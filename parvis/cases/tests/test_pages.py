@@ -205,7 +205,7 @@ def test_tracking_page_and_documents(client, procedure):
     response = client.get(reverse("cases:track", args=[case.tracking_token]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer" and response["Cache-Control"] == "private, no-store"
+    assert response["Referrer-Policy"] == "same-origin" and response["Cache-Control"] == "private, no-store"
     assert case.reference in html and "Salle du bas" in html and "Demande reçue (en ligne)" in html
     document_url = reverse("cases:track_document", args=[case.tracking_token, ack.pk])
     assert document_url in html

@@ -166,7 +166,7 @@ def test_anonymous_filer_uploads_through_the_tracking_link(client):
     url = reverse("cases:track_pieces", args=[case.tracking_token, request.pk])
     assert url in client.get(reverse("cases:track", args=[case.tracking_token])).content.decode()
     response = client.post(url, {f"pieces-{request.pk}-piece_0": upload("plan.pdf")})
-    assert response.status_code == 302 and response["Referrer-Policy"] == "no-referrer"
+    assert response.status_code == 302 and response["Referrer-Policy"] == "same-origin"
     case.refresh_from_db()
     assert case.status == "in_progress"
     assert client.post(reverse("cases:track_pieces", args=["x" * 43, request.pk]), {}).status_code == 404
