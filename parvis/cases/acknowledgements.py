@@ -64,6 +64,8 @@ def acknowledgement_context(case, issued_at=None):
         "administrative_court": settings.ADMINISTRATIVE_COURT,
         "answers": answers_for_display(case),
         "case_url": case_url(case),
+        # A resident filed for at the counter without email has no account to follow the case online.
+        "online_follow_up": bool(case.notification_email),
         "theme_color": settings.THEME_PRIMARY_COLOR,
     }
 

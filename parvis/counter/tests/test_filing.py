@@ -89,6 +89,9 @@ def test_acknowledgement_is_printable_with_dates_department_phone_and_postal_add
     assert "01 23 45 67 20" in text  # the handling department's phone
     assert "12 rue de la Mairie" in text and "99100 Admiville" in text  # a letter to the resident's address
     assert "Madame Éloïse LEFÈVRE" in text
+    # Without email there is no account to follow the case online: the letter says whom to ask.
+    assert "contactez le service ci-dessus ou l'accueil de la mairie en indiquant la référence" in text
+    assert "/mes-demandes/" not in text
     # Produced once: printing again serves the same document; each download is logged.
     as_front_desk.get(f"/agents/guichet/dossiers/{case.reference}/accuse-de-reception/")
     assert case.documents.filter(kind=DocumentKind.ACKNOWLEDGEMENT).count() == 1
