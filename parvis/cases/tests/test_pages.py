@@ -79,8 +79,8 @@ def test_list_shows_drafts_and_cases(client, resident, procedure):
     assert today  # dates shown as dd/mm/yyyy
 
 
-# session, user, drafts, cases, pending pieces requests; the layout's commune and agent-role check.
-LIST_QUERIES = 7
+# session, user, drafts, cases, pending pieces requests, upcoming appointments; the layout's commune and agent-role check.
+LIST_QUERIES = 8
 
 
 def test_list_query_count_does_not_grow(client, resident, procedure, django_assert_max_num_queries):

@@ -1,0 +1,1 @@
+"""The builder's pages (server-rendered, no JavaScript needed). Thin: rules live in the services."""
