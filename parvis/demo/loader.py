@@ -152,11 +152,13 @@ def _load_procedure(slug, definition, categories, departments, life_events, repo
 
     # Published revisions never change: a different schema in data.py publishes a new revision.
     schema = definition.get("form_schema", data.DEFAULT_FORM_SCHEMA)
-    revision = procedure.revisions.order_by("-number").first()
+    # Only published revisions count: a draft opened in the builder must not confuse the reload.
+    revision = procedure.revisions.filter(published_at__isnull=False).order_by("-number").first()
     new_revision = revision is None or revision.form_schema != schema
     if new_revision:
+        last = procedure.revisions.order_by("-number").values_list("number", flat=True).first()
         revision = ProcedureRevision.objects.create(
-            procedure=procedure, number=(revision.number + 1) if revision else 1, form_schema=schema,
+            procedure=procedure, number=(last or 0) + 1, form_schema=schema,
             published_at=timezone.now(),
         )
         report.created[_label(ProcedureRevision)] += 1

@@ -21,7 +21,7 @@ def _fast_password_hashing(settings):
 
 
 def load(capsys=None):
-    call_command("load_demo")
+    call_command("load_demo", "--core")
     return capsys.readouterr().out if capsys else None
 
 
@@ -166,3 +166,25 @@ def test_demo_accounts_prints_a_table_with_password_and_url(capsys, settings):
 def test_demo_accounts_before_loading_says_what_to_do(capsys):
     call_command("demo_accounts")
     assert "load_demo" in capsys.readouterr().out
+
+
+def test_full_demo_has_every_feature_and_loads_twice(capsys):
+    """`make demo` loads the core and every feature's demo; a second run adds nothing."""
+    from parvis.appointments.models import Appointment
+    from parvis.billing.models import Invoice
+    from parvis.cases.models import Case
+    from parvis.families.models import Registration
+    from parvis.reports.models import Report
+    from parvis.workflows import load_workflow
+
+    call_command("load_demo")
+    counts = {model: model.objects.count() for model in (Case, Appointment, Report, Invoice, Registration)}
+    assert all(counts.values()), counts
+    assert Procedure.objects.filter(status=ProcedureStatus.PUBLISHED).count() >= 25
+    default_statuses = {status.key for status in load_workflow({}).statuses}
+    assert default_statuses <= set(Case.objects.values_list("status", flat=True))
+    assert Invoice.objects.filter(status="paid").exists() and Invoice.objects.exclude(status="paid").exists()
+
+    call_command("load_demo")
+    assert "rien à changer" in capsys.readouterr().out
+    assert {model: model.objects.count() for model in counts} == counts

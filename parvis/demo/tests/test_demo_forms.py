@@ -141,7 +141,7 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--core", stdout=io.StringIO())
 
 
 def test_load_demo_publishes_each_form_once(demo):
@@ -149,7 +149,7 @@ def test_load_demo_publishes_each_form_once(demo):
         procedure = Procedure.objects.get(slug=slug)
         assert procedure.published_revision.form_schema == schema, slug
     revisions = {slug: Procedure.objects.get(slug=slug).published_revision_id for slug in FORMS}
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--core", stdout=io.StringIO())
     assert {slug: Procedure.objects.get(slug=slug).published_revision_id for slug in FORMS} == revisions
 
 
