@@ -28,6 +28,11 @@ def published_procedures():
     return Procedure.objects.filter(PUBLISHED)
 
 
+def get_closed_procedure(slug):
+    """A procedure the commune closed (with a message for residents), or None."""
+    return Procedure.objects.filter(slug=slug, status=ProcedureStatus.CLOSED).first()
+
+
 def get_published_procedure(slug):
     """The published procedure with this slug, with what its page shows; Http404 otherwise."""
     procedure = (

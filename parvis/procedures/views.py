@@ -1,5 +1,6 @@
 """Catalogue pages for residents. Thin: the rules live in services.py and search.py."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,7 +47,18 @@ def life_event(request, slug):
 
 
 def detail(request, slug):
-    procedure = services.get_published_procedure(slug)
+    try:
+        procedure = services.get_published_procedure(slug)
+    except Http404:
+        closed = services.get_closed_procedure(slug)
+        if closed is None:
+            raise
+        from parvis.builder.services import closure_notice
+
+        return render(request, "procedures/closed.html", {
+            "procedure": closed, "closure": closure_notice(closed),
+            "breadcrumbs": _crumbs((_("Démarches"), reverse("procedures:catalogue")), (closed.title, None)),
+        }, status=410)
     return render(request, "procedures/detail.html", {
         "procedure": procedure,
         "regime": services.explain_regime(procedure),

@@ -140,9 +140,8 @@ def test_procedure_page_links_its_life_events(client):
     assert 'href="/demarches/evenement/je-demenage/"' in page_of(client, procedure)
 
 
-@pytest.mark.parametrize("make", [make_draft_procedure, make_closed_procedure])
-def test_unpublished_procedure_is_a_themed_404(client, make):
-    procedure = make(title="Démarche cachée")
+def test_draft_procedure_is_a_themed_404(client):
+    procedure = make_draft_procedure(title="Démarche cachée")
     response = client.get(f"/demarches/{procedure.slug}/")
     assert response.status_code == 404
     page = response.content.decode()
@@ -165,3 +164,21 @@ def test_procedure_page_query_count(client, django_assert_max_num_queries):
     # procedure with category and department, its life events, the commune
     with django_assert_max_num_queries(3):
         page_of(client, procedure)
+
+
+def test_closed_procedure_says_so_with_the_commune_message_and_its_replacement(client):
+    from django.utils import timezone
+
+    from parvis.builder.models import ProcedureClosure
+
+    replacement = make_procedure(title="Nouvelle démarche", slug="nouvelle-demarche")
+    closed = make_closed_procedure(title="Ancienne démarche")
+    ProcedureClosure.objects.create(procedure=closed, message="Remplacée par le portail régional.",
+                                    replacement=replacement, closed_at=timezone.now())
+    response = client.get(f"/demarches/{closed.slug}/")
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert "Cette démarche n'est plus proposée" in page or "Cette démarche n&#x27;est plus proposée" in page
+    assert "Remplacée par le portail régional." in page
+    assert 'href="/demarches/nouvelle-demarche/"' in page
+    assert "deposer" not in page
