@@ -14,13 +14,13 @@ import time
 from collections import Counter, defaultdict
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from parvis.appointments import services
 from parvis.appointments.models import Appointment, Slot, Status
 from parvis.appointments.tests.factories import make_agenda
 from parvis.appointments.tests.helpers import offers_on
+from parvis.testing.concurrency import run_threads, skip_unless_postgres
 from parvis.testing.factories import make_resident
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -28,38 +28,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _postgres_only(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (row locks, concurrent transactions)")
+    skip_unless_postgres()
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-def run_threads(count, work):
-    """Runs `work(index)` in `count` threads started together; returns (results, errors by type)."""
-    start = threading.Barrier(count)
-    results, errors = [], Counter()
-    lock = threading.Lock()
-
-    def runner(index):
-        from django.db import connection as thread_connection
-
-        try:
-            start.wait(timeout=30)
-            outcome = work(index)
-            with lock:
-                results.append(outcome)
-        except Exception as exc:  # counted below
-            with lock:
-                errors[type(exc).__name__] += 1
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=runner, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def overbooked_units():

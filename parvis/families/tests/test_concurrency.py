@@ -12,48 +12,19 @@ import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from parvis.families import registrations
 from parvis.families.models import HOLDING, Registration, RegistrationStatus
 from parvis.families.tests.factories import make_child, make_household, make_session
+from parvis.testing.concurrency import run_threads, skip_unless_postgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
 def _postgres_only(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (row locks, concurrent transactions)")
+    skip_unless_postgres()
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-def run_threads(count, work):
-    start = threading.Barrier(count)
-    results, errors = [], Counter()
-    lock = threading.Lock()
-
-    def runner(index):
-        from django.db import connection as thread_connection
-
-        try:
-            start.wait(timeout=30)
-            outcome = work(index)
-            with lock:
-                results.append(outcome)
-        except Exception as exc:  # counted below
-            with lock:
-                errors[type(exc).__name__] += 1
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=runner, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def children(count):
