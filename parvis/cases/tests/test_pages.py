@@ -79,7 +79,8 @@ def test_list_shows_drafts_and_cases(client, resident, procedure):
     assert today  # dates shown as dd/mm/yyyy
 
 
-# session, user, drafts, cases, pending pieces requests, upcoming appointments; the layout's commune and agent-role check.
+# session, user, drafts, cases, pending pieces requests, upcoming appointments;
+# the layout's commune and agent-role check.
 LIST_QUERIES = 8
 
 
