@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
+
+from parvis.connectors.http import Unreachable, fetch
 
 APPLICATION_ID_RE = re.compile(r"^[A-Z0-9]{10}$")
 STATUSES = ("validated", "declared", "consumed", "expired", "unknown")
@@ -88,21 +88,10 @@ class AntsClient:
 
     def _call(self, method: str, path: str, params: list[tuple[str, str]]):
         url = f"{self.base_url}{path}?{urllib.parse.urlencode(params)}"
-        if not url.startswith(("http://", "https://")):
-            raise ValueError("ANTS URL must be http(s)")
-        request = urllib.request.Request(url, method=method, headers={  # noqa: S310 (scheme checked above)
-            TOKEN_HEADER: self.token, "Accept": "application/json", "User-Agent": "Parvis (GRU)"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                status, body = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, body = error.code, error.read() if error.fp else b""
-        except TimeoutError as error:
-            raise AntsUnavailable(f"délai dépassé ({self.timeout} s)") from error
-        except (urllib.error.URLError, OSError) as error:
-            if isinstance(getattr(error, "reason", None), TimeoutError):
-                raise AntsUnavailable(f"délai dépassé ({self.timeout} s)") from error
-            raise AntsUnavailable(f"connexion impossible : {getattr(error, 'reason', error)}") from error
+            status, body = fetch(url, method=method, headers={TOKEN_HEADER: self.token}, timeout=self.timeout)
+        except Unreachable as error:
+            raise AntsUnavailable(str(error)) from error
         if status >= 500:
             raise AntsUnavailable(f"erreur du serveur ANTS (HTTP {status})")
         try:

@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
+
+from parvis.connectors.http import Unreachable, fetch
 
 PATH = "/api/v2/composition-familiale"
 KEY_HEADER = "X-Api-Key"
@@ -148,20 +148,11 @@ class ApiParticulierClient:
         if not is_valid_number(numero) or not is_valid_postcode(code_postal):
             raise ValueError("numéro d'allocataire ou code postal mal formé")
         query = urllib.parse.urlencode({"codePostal": code_postal, "numeroAllocataire": numero})
-        request = urllib.request.Request(  # noqa: S310 (scheme checked in __init__)
-            f"{self.base_url}{PATH}?{query}",
-            headers={KEY_HEADER: self.token, "Accept": "application/json", "User-Agent": "Parvis (GRU)"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                status, body = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, body = error.code, error.read() if error.fp else b""
-        except TimeoutError as error:
-            raise ApiParticulierUnavailable(f"délai dépassé ({self.timeout} s)") from error
-        except (urllib.error.URLError, OSError) as error:
-            if isinstance(getattr(error, "reason", None), TimeoutError):
-                raise ApiParticulierUnavailable(f"délai dépassé ({self.timeout} s)") from error
-            raise ApiParticulierUnavailable(f"connexion impossible : {getattr(error, 'reason', error)}") from error
+            status, body = fetch(f"{self.base_url}{PATH}?{query}", headers={KEY_HEADER: self.token},
+                                 timeout=self.timeout)
+        except Unreachable as error:
+            raise ApiParticulierUnavailable(str(error)) from error
         try:
             payload = json.loads(body.decode("utf-8")) if body else None
         except (UnicodeDecodeError, ValueError):

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import json
 import math
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
+
+from parvis.connectors.http import Unreachable, fetch
 
 MIN_QUERY_LENGTH = 3
 MAX_QUERY_LENGTH = 200
@@ -93,19 +93,10 @@ class BanClient:
 
     def _get(self, path: str, params: list[tuple[str, str]]):
         url = f"{self.base_url}{path}?{urllib.parse.urlencode(params)}"
-        request = urllib.request.Request(url, headers={  # noqa: S310 (scheme checked in __init__)
-            "Accept": "application/json", "User-Agent": "Parvis (GRU)"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                status, body = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, body = error.code, error.read() if error.fp else b""
-        except TimeoutError as error:
-            raise BanUnavailable(f"délai dépassé ({self.timeout} s)") from error
-        except (urllib.error.URLError, OSError) as error:
-            if isinstance(getattr(error, "reason", None), TimeoutError):
-                raise BanUnavailable(f"délai dépassé ({self.timeout} s)") from error
-            raise BanUnavailable(f"connexion impossible : {getattr(error, 'reason', error)}") from error
+            status, body = fetch(url, timeout=self.timeout)
+        except Unreachable as error:
+            raise BanUnavailable(str(error)) from error
         if status >= 500:
             raise BanUnavailable(f"erreur du serveur BAN (HTTP {status})")
         try:
