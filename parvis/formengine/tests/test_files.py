@@ -35,7 +35,7 @@ def stored(form):
     ("lettre.docx", docx_bytes(), "docx", ["docx"]),
     # The name does not matter: a PNG named .pdf is a PNG (and PNG is accepted).
     ("scan.pdf", png_bytes(), "png", None),
-])
+], ids=["pdf", "png", "jpeg", "odt", "docx", "png-named-pdf"])
 def test_accepted_files_are_recognised_on_their_content(name, content, kind, accept):
     field = dict(FIELD, accept=accept) if accept else FIELD
     form = bound(field, {}, {"x": [upload(name, content)]})
@@ -46,7 +46,7 @@ def test_accepted_files_are_recognised_on_their_content(name, content, kind, acc
 
 
 @pytest.mark.parametrize("content", [b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200,
-                                     b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200])
+                                     b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200], ids=["windows", "linux"])
 def test_a_disguised_executable_is_refused(content):
     form = bound(FIELD, {}, {"x": [upload("attestation.pdf", content)]})
     assert not form.is_valid()
@@ -55,7 +55,8 @@ def test_a_disguised_executable_is_refused(content):
     assert stored(form) == ({"x": []}, [])
 
 
-@pytest.mark.parametrize("content", [b"juste du texte", plain_zip_bytes(), odt_bytes(), docx_bytes()])
+@pytest.mark.parametrize("content", [b"juste du texte", plain_zip_bytes(), odt_bytes(), docx_bytes()],
+                         ids=["text", "zip", "odt", "docx"])
 def test_other_contents_are_refused_whatever_their_name(content):
     form = bound(FIELD, {}, {"x": [upload("document.pdf", content)]})
     assert form.errors["x"] == ["Le contenu du fichier « document.pdf » n'est pas dans un format accepté "
