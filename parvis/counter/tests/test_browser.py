@@ -133,6 +133,54 @@ def test_front_desk_files_for_a_resident_without_email_and_prints_the_acknowledg
     assert page.get_by_text(case.reference).first.is_visible()
     _check(page, "fiche avec la demande")
 
+    # The case officer of the department takes over: asks for a missing piece, records its arrival by mail,
+    # then accepts; every back-office page of the journey passes axe-core.
+    from parvis.organisation.models import Role
+    from parvis.testing.factories import make_agent
+
+    officer = make_agent(department=etat_civil, role=Role.CASE_OFFICER, email="instructeur@admiville.fr",
+                         password=PASSWORD)
+    page.context.clear_cookies()
+    page.goto(f"{page.base_url}/compte/connexion/")
+    page.locator("#id_email").fill(officer.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    page.goto(f"{page.base_url}/agents/dossiers/{case.reference}/")
+    page.get_by_role("heading", name=f"Dossier {case.reference}").wait_for()
+    _check(page, "dossier (instructeur)")
+
+    actions = page.locator(".action-form").filter(has_text="Demander des pièces")
+    actions.locator("summary").click()
+    actions.get_by_label("Pièces à fournir").fill("Copie de la pièce d'identité")
+    deadline = paris_now().date() + dt.timedelta(days=15)
+    actions.get_by_label("À fournir avant le").fill(deadline.isoformat())
+    actions.get_by_role("button", name="Confirmer : Demander des pièces").click()
+    page.get_by_text("« Demander des pièces » : c'est fait.").wait_for()
+    _check(page, "pièces demandées")
+    case.refresh_from_db()
+    assert case.status == "pieces_requested" and case.pieces_requests.get().deadline == deadline
+
+    received = page.locator(".action-form").filter(has_text="Pièces reçues")
+    if received.locator("summary").count():
+        received.locator("summary").click()
+        received.get_by_role("button", name="Confirmer : Pièces reçues").click()
+    else:
+        received.get_by_role("button", name="Pièces reçues").click()
+    page.get_by_text("« Pièces reçues » : c'est fait.").wait_for()
+    case.refresh_from_db()
+    assert case.status == "in_progress" and case.pieces_requests.get().completed_on is not None
+
+    accept = page.locator(".action-form").filter(has_text="Accepter")
+    accept.locator("summary").click()
+    for motivation in accept.get_by_role("textbox").all():
+        motivation.fill("Dossier complet.")
+    accept.get_by_role("button", name="Confirmer : Accepter").click()
+    page.get_by_text("« Accepter » : c'est fait.").wait_for()
+    _check(page, "dossier accepté")
+    case.refresh_from_db()
+    assert case.status == "accepted" and case.decisions.get().outcome == "accepted"
+
 
 def test_mail_intake_pages_are_accessible(page, front_desk, etat_civil, tmp_path):
     make_procedure(schema=SCHEMA, department=etat_civil, title="Copie d'acte de naissance", slug="acte-naissance")
