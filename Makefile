@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEMO_DB := var/demo.sqlite3
 DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) DEBUG=true TASKS_BACKEND=immediate \
 	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
 .PHONY: help install demo demo-data test check lint fix run worker
 
