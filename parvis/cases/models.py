@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,7 +72,14 @@ class Case(models.Model):
         ordering = ["-received_at"]
         indexes = [
             models.Index(fields=["applicant", "-received_at"], name="case_applicant_idx"),
-            models.Index(fields=["department", "status", "implicit_decision_on"], name="case_inbox_idx"),
+            # The inbox (docs/performance-inbox.md): open cases of a department by deadline; a status by
+            # deadline; by receipt date; the email of an anonymous filing.
+            models.Index(fields=["department", "implicit_decision_on", "id"], name="case_open_idx",
+                         condition=models.Q(closed_at__isnull=True)),
+            models.Index(fields=["department", "status", "implicit_decision_on", "id"],
+                         name="case_status_deadline_idx"),
+            models.Index(fields=["department", "received_at", "id"], name="case_dept_received_idx"),
+            models.Index(Upper("contact_email"), name="case_contact_email_idx", condition=~models.Q(contact_email="")),
             models.Index(fields=["assignee", "status"], name="case_assignee_idx"),
             models.Index(fields=["closed_at", "implicit_decision_on"], name="case_implicit_due_idx"),
         ]
