@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from parvis.cases.models import Case
-from parvis.organisation.access import departments_of
+from parvis.organisation.access import roles_of
 from parvis.organisation.models import Role
 from parvis.privacy.models import AccessAction
 from parvis.privacy.services import log_access, log_case_read
@@ -19,7 +19,8 @@ HANDLING_ROLES = (Role.FRONT_DESK, Role.CASE_OFFICER, Role.HEAD)
 
 
 def handled_department_ids(user):
-    return list(departments_of(user, *HANDLING_ROLES).values_list("pk", flat=True))
+    """Ids of the departments where the user holds a handling role (from the roles cached on the user)."""
+    return sorted({department_id for department_id, role in roles_of(user) if role in HANDLING_ROLES})
 
 
 def cases_visible_to(user):
@@ -31,13 +32,16 @@ def cases_visible_to(user):
 
 def get_case_for_agent(user, reference, *, request=None, log=True, for_update=False):
     """The case with this reference if the agent may see it (the read is logged), else Http404 (logged)."""
-    queryset = cases_visible_to(user).select_related("procedure", "department", "applicant", "revision")
+    queryset = cases_visible_to(user).select_related("procedure", "department", "applicant", "revision", "assignee")
     if for_update:
-        queryset = queryset.select_for_update()
-    case = queryset.filter(reference=reference).first()
+        # Lock the case row only: the related rows come through outer joins, which PostgreSQL cannot lock.
+        queryset = queryset.select_for_update(of=("self",))
+    reference = str(reference or "")[:30]
+    case = queryset.filter(reference=reference).first() if reference else None
     if case is None:
         if user.is_authenticated:
-            log_access(user, AccessAction.DENIED, detail=f"dossier {reference[:30]}", request=request)
+            log_access(user, AccessAction.DENIED, case_reference=reference, detail=f"dossier {reference}",
+                       request=request)
         raise Http404("Dossier introuvable")
     if log:
         log_case_read(user, case, request=request)

@@ -27,6 +27,8 @@ class AccessLog(models.Model):
     case_reference = models.CharField(_("dossier"), max_length=30, blank=True, db_index=True)
     resident_id = models.BigIntegerField(_("usager concerné"), null=True, blank=True, db_index=True)
     detail = models.CharField(_("détail"), max_length=300, blank=True)
+    # For an export: how many cases (or log lines) it held.
+    count = models.PositiveIntegerField(_("nombre d'éléments"), null=True, blank=True)
     path = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
