@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from parvis.cases.status import STATUSES as RESIDENT_STATUSES
-from parvis.procedures.models import ProcedureRevision
+from parvis.procedures.models import Family, ProcedureRevision
 from parvis.workflows import DEFAULT_WORKFLOW
 
 
@@ -58,7 +60,10 @@ def status_catalogue(department_ids=None) -> StatusCatalogue:
     _read_statuses(DEFAULT_WORKFLOW["statuses"], labels, finals, opens)
     revisions = ProcedureRevision.objects.all()
     if department_ids is not None:
-        revisions = revisions.filter(procedure__department_id__in=list(department_ids))
+        # Reports are routed by category and sector to departments other than their procedure's owner:
+        # their field-work statuses belong to every department's catalogue.
+        revisions = revisions.filter(Q(procedure__department_id__in=list(department_ids))
+                                     | Q(procedure__family=Family.REPORT))
     for statuses in revisions.values_list("workflow__statuses", flat=True).distinct().order_by():
         _read_statuses(statuses, labels, finals, opens)
     # A key final in one workflow and open in another counts as open (the case may still need work).

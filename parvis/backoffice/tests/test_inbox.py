@@ -424,3 +424,24 @@ def test_inbox_first_page_query_count_is_pinned(client, world, django_assert_num
     expected = INBOX_FIRST_PAGE_QUERIES if has_assignee() else INBOX_FIRST_PAGE_QUERIES - 1
     with django_assert_num_queries(expected):
         client.get(INBOX)
+
+
+@pytest.mark.django_db
+def test_report_statuses_are_known_to_every_department():
+    """A report routed by sector to a department that does not own the reports procedure keeps its
+    field-work statuses open (they were hidden from that department's default list)."""
+    from parvis.backoffice.statuses import status_catalogue
+    from parvis.testing.factories import make_department, make_procedure
+
+    owner, routed_to = make_department(), make_department()
+    procedure = make_procedure(department=owner, family="report", regime="none", period_value=None)
+    revision = procedure.published_revision
+    revision.workflow = {"version": 1, "initial": "received", "statuses": [
+        {"key": "received", "label": "À qualifier", "final": False},
+        {"key": "scheduled", "label": "Programmé", "final": False},
+        {"key": "resolved", "label": "Résolu", "final": True},
+    ], "transitions": []}
+    revision.save()
+    catalogue = status_catalogue([routed_to.pk])
+    assert catalogue.is_open("scheduled") and catalogue.label("scheduled") == "Programmé"
+    assert not catalogue.is_open("resolved")
