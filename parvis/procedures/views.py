@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parvis.procedures import services
-from parvis.procedures.models import Category, LifeEvent
+from parvis.procedures.models import Category, Family, LifeEvent
 from parvis.procedures.search import MAX_QUERY_LENGTH, search_procedures
 
 
@@ -63,7 +63,9 @@ def detail(request, slug):
         "procedure": procedure,
         "regime": services.explain_regime(procedure),
         # The filing view arrives with the case engine; the address is fixed already.
-        "start_url": f"{procedure.get_absolute_url()}deposer/",
+        # Reports have their own filing pages (map, photos, duplicates); every other family uses the form.
+        "start_url": (reverse("reports:new") if procedure.family == Family.REPORT
+                      else f"{procedure.get_absolute_url()}deposer/"),
         "breadcrumbs": _crumbs(
             (_("Démarches"), reverse("procedures:catalogue")),
             (procedure.category.name, procedure.category.get_absolute_url()),

@@ -182,3 +182,12 @@ def test_closed_procedure_says_so_with_the_commune_message_and_its_replacement(c
     assert "Remplacée par le portail régional." in page
     assert 'href="/demarches/nouvelle-demarche/"' in page
     assert "deposer" not in page
+
+
+def test_a_report_procedure_starts_on_the_reports_pages(client):
+    """Reports are filed with their map, photos and duplicate check, not with the generic form."""
+    procedure = make_procedure(family="report", regime=Regime.NONE, period_value=None,
+                               account_required=False, allow_anonymous=True)
+    page = page_of(client, procedure)
+    assert 'href="/signalements/nouveau/"' in page
+    assert f'href="/demarches/{procedure.slug}/deposer/"' not in page
