@@ -30,7 +30,7 @@ install: $(VENV)/.installed
 demo-data: install
 	mkdir -p var
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
-	$(DEMO_ENV) $(PY) manage.py load_demo
+	$(DEMO_ENV) EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING $(PY) manage.py load_demo
 
 demo: demo-data
 	@$(DEMO_ENV) $(PY) manage.py demo_accounts
