@@ -26,8 +26,7 @@ from parvis.cases.models import CaseDocument, DocumentKind
 from parvis.cases.services import record_event, submit_case
 from parvis.counter.access import counter_procedures
 from parvis.counter.models import CounterDraft, CounterDraftFile, DraftStatus, MailItem, MailStatus
-from parvis.files.models import StoredFile
-from parvis.files.services import store_upload
+from parvis.files.services import delete_stored_files, store_upload
 from parvis.formengine import FormDefinition
 
 logger = logging.getLogger(__name__)
@@ -245,27 +244,7 @@ def _prune_files(draft):
     unused = [item for item in draft.files.select_related("stored_file")
               if str(item.stored_file_id) not in referenced]
     CounterDraftFile.objects.filter(pk__in=[item.pk for item in unused]).delete()
-    _delete_stored_files([item.stored_file for item in unused], keep=_mail_scans(draft))
-
-
-def _delete_stored_files(stored_files, keep=()):
-    """Deletes stored files: rows now, bytes once the transaction commits."""
-    keep = set(keep)
-    stored_files = [stored for stored in stored_files if stored.pk not in keep]
-    if not stored_files:
-        return
-    names = [stored.file.name for stored in stored_files if stored.file]
-    storage = stored_files[0].file.storage
-    StoredFile.objects.filter(pk__in=[stored.pk for stored in stored_files]).delete()
-
-    def remove():
-        for name in names:
-            try:
-                storage.delete(name)
-            except OSError:
-                logger.warning("Fichier %s non supprimé du stockage", name)
-
-    transaction.on_commit(remove)
+    delete_stored_files([item.stored_file for item in unused], keep=_mail_scans(draft))
 
 
 def get_draft_file(draft, file_id):
@@ -282,7 +261,7 @@ def delete_counter_draft(draft):
         MailItem.objects.filter(draft=draft).update(status=MailStatus.TO_QUALIFY, draft=None)
         files = [item.stored_file for item in draft.files.select_related("stored_file")]
         CounterDraftFile.objects.filter(draft=draft).delete()
-        _delete_stored_files(files, keep=kept)
+        delete_stored_files(files, keep=kept)
         draft.delete()
 
 
@@ -343,7 +322,7 @@ def submit_counter_draft(draft, agent):
                          channel=locked.channel, visible_to_resident=False)
         kept = {item.scan_id for item in mail_items}
         CounterDraftFile.objects.filter(draft=locked).delete()
-        _delete_stored_files([item for file_id, item in stored.items() if file_id not in used], keep=kept)
+        delete_stored_files([item for file_id, item in stored.items() if file_id not in used], keep=kept)
         locked.status, locked.submitted_case, locked.answers = DraftStatus.SUBMITTED, case, {}
         locked.save(update_fields=["status", "submitted_case", "answers", "updated_at"])
     draft.status, draft.submitted_case = locked.status, case

@@ -1,10 +1,14 @@
 import hashlib
+import logging
 import os
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 
 from parvis.files.models import StoredFile
+
+logger = logging.getLogger(__name__)
 
 
 def _safe_name(name):
@@ -32,3 +36,24 @@ def store_upload(uploaded_file, content_type: str, uploaded_by=None) -> StoredFi
 def read_bytes(stored: StoredFile) -> bytes:
     with stored.file.open("rb") as handle:
         return handle.read()
+
+
+def delete_stored_files(stored_files, keep=()):
+    """Deletes stored files: rows now (cascading to their owners' links), bytes once the transaction
+    commits, so that a rollback never leaves a row without its file. `keep`: primary keys to spare."""
+    keep = set(keep)
+    stored_files = [stored for stored in stored_files if stored.pk not in keep]
+    if not stored_files:
+        return
+    names = [stored.file.name for stored in stored_files if stored.file]
+    storage = stored_files[0].file.storage
+    StoredFile.objects.filter(pk__in=[stored.pk for stored in stored_files]).delete()
+
+    def remove():
+        for name in names:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.warning("Fichier %s non supprimé du stockage", name)
+
+    transaction.on_commit(remove)

@@ -19,8 +19,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from parvis.files.models import StoredFile
-from parvis.files.services import store_upload
+from parvis.files.services import delete_stored_files, store_upload
 from parvis.filing.models import Draft, DraftFile, DraftStatus
 from parvis.formengine import FormDefinition
 from parvis.procedures.models import Procedure, ProcedureStatus
@@ -183,26 +182,7 @@ def _prune_files(draft):
     """Deletes the draft's files its answers no longer reference (removed or replaced)."""
     referenced = _referenced_file_ids(draft)
     unused = [df for df in draft.files.select_related("stored_file") if str(df.stored_file_id) not in referenced]
-    _delete_stored_files([df.stored_file for df in unused])
-
-
-def _delete_stored_files(stored_files):
-    """Deletes stored files: rows now, bytes once the transaction commits (never a dangling row)."""
-    stored_files = list(stored_files)
-    if not stored_files:
-        return
-    names = [stored.file.name for stored in stored_files if stored.file]
-    storage = stored_files[0].file.storage
-    StoredFile.objects.filter(pk__in=[stored.pk for stored in stored_files]).delete()  # cascades DraftFile
-
-    def remove():
-        for name in names:
-            try:
-                storage.delete(name)
-            except OSError:
-                logger.warning("Fichier %s non supprimé du stockage", name)
-
-    transaction.on_commit(remove)
+    delete_stored_files([df.stored_file for df in unused])
 
 
 def get_draft_file(draft, file_id):
@@ -217,7 +197,7 @@ def delete_draft(draft):
     """Deletes a draft and the files uploaded into it."""
     with transaction.atomic():
         files = [df.stored_file for df in draft.files.select_related("stored_file")]
-        _delete_stored_files(files)
+        delete_stored_files(files)
         draft.delete()
 
 
@@ -261,7 +241,7 @@ def submit_draft(draft, *, contact_email="", received_at=None):
         )
         # The case holds the answers and files now: the draft keeps only the link to it.
         locked.files.all().delete()
-        _delete_stored_files([stored for file_id, stored in draft_files.items() if file_id not in used])
+        delete_stored_files([stored for file_id, stored in draft_files.items() if file_id not in used])
         locked.status = DraftStatus.SUBMITTED
         locked.submitted_case = case
         locked.answers = {}
