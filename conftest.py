@@ -92,3 +92,13 @@ def page(browser, live_server):
     page.base_url = live_server.url
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _forget_process_caches():
+    """Process-level caches (the commune shown on every page) must not outlive a test's rolled-back data."""
+    from parvis.organisation.models import Commune
+
+    Commune.forget_current()
+    yield
+    Commune.forget_current()

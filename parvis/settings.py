@@ -189,6 +189,8 @@ COUNTER_DRAFT_RETENTION_DAYS = env_int("COUNTER_DRAFT_RETENTION_DAYS", 30, minim
 
 # --- Commune branding (the organisation pages hold the commune's details; these are the theme) -----
 COMMUNE_NAME = env_str("COMMUNE_NAME", "Admiville")
+# Each process reads the commune (shown on every page) at most once per this delay; edits show within it.
+COMMUNE_CACHE_SECONDS = env_int("COMMUNE_CACHE_SECONDS", 30, minimum=0)
 THEME_PRIMARY_COLOR = env_str("THEME_PRIMARY_COLOR", "#1d4e89")
 THEME_ACCENT_COLOR = env_str("THEME_ACCENT_COLOR", "#b8420f")
 THEME_LOGO_URL = env_str("THEME_LOGO_URL", "")

@@ -1,4 +1,5 @@
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
 
 from parvis.accounts.models import UserManager
 
@@ -14,3 +15,22 @@ class EmailBackend(ModelBackend):
 
     def user_can_authenticate(self, user):
         return super().user_can_authenticate(user) and user.closed_at is None
+
+    def get_user(self, user_id):
+        """The signed-in user of each request, with whether they hold an agent role (the menu shows it on every
+        page) read by the same query."""
+        from parvis.organisation.models import AgentRole
+
+        try:
+            user = (type(self)._user_model()._default_manager
+                    .annotate(has_agent_role=Exists(AgentRole.objects.filter(user=OuterRef("pk"))))
+                    .get(pk=user_id))
+        except type(self)._user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def _user_model():
+        from django.contrib.auth import get_user_model
+
+        return get_user_model()

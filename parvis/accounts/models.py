@@ -88,7 +88,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_agent(self):
-        return self.agent_roles.exists()
+        known = getattr(self, "has_agent_role", None)  # annotated by the authentication backend
+        return known if known is not None else self.agent_roles.exists()
 
     def get_full_name(self):
         return self.full_name

@@ -1,7 +1,12 @@
 """The commune, its departments and the roles its agents hold in them."""
 
+import copy
+import threading
+import time
+
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,11 +45,33 @@ class Commune(models.Model):
 
     @classmethod
     def current(cls):
-        return cls.objects.order_by("pk").first()
+        """The commune, read at most once per `COMMUNE_CACHE_SECONDS` by each process (every page shows it).
+
+        Saving or deleting it through the ORM forgets the copy at once in the process that did it; the other
+        processes see the change within the delay. Callers get their own copy, which they may modify.
+        """
+        now = time.monotonic()
+        with _current_lock:
+            if _current["expires"] <= now:
+                _current["commune"] = cls.objects.order_by("pk").first()
+                _current["expires"] = now + settings.COMMUNE_CACHE_SECONDS
+            commune = _current["commune"]
+        return copy.copy(commune) if commune is not None else None
+
+    @classmethod
+    def forget_current(cls, **_signal_kwargs):
+        with _current_lock:
+            _current["expires"] = 0.0
 
     @property
     def postal_address(self):
         return f"{self.street}, {self.postcode} {self.city}"
+
+
+_current = {"commune": None, "expires": 0.0}
+_current_lock = threading.Lock()
+post_save.connect(Commune.forget_current, sender=Commune, dispatch_uid="commune-forget-current-save")
+post_delete.connect(Commune.forget_current, sender=Commune, dispatch_uid="commune-forget-current-delete")
 
 
 class Department(models.Model):
