@@ -11,7 +11,7 @@ import logging
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -86,22 +86,19 @@ def _paris_year(moment):
 def next_reference(year):
     """The next case reference of `year`, e.g. ADM-2026-000123. Call inside a transaction.
 
-    On PostgreSQL the year's row is locked (SELECT ... FOR UPDATE) until the caller's transaction
-    ends, so concurrent filings get consecutive, distinct numbers. The first filing of a year creates
-    the row; two first filings at once collide on the primary key, and the loser reads the winner's
-    row. On SQLite the IMMEDIATE transactions configured in settings serialise writers.
+    One statement takes the number: an upsert of the year's row (`INSERT … ON CONFLICT DO UPDATE …
+    RETURNING`, on PostgreSQL and SQLite alike). On PostgreSQL it locks the row until the caller's
+    transaction ends, so concurrent filings get consecutive, distinct numbers, and the first filing of a
+    year creates the row without any race. On SQLite the IMMEDIATE transactions configured in settings
+    serialise writers.
     """
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                sequence, _ = ReferenceSequence.objects.select_for_update().get_or_create(year=year)
-            break
-        except IntegrityError:
-            if attempt == 4:
-                raise
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{sequence.last_value:06d}"
+    table = connection.ops.quote_name(ReferenceSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last_value) VALUES (%s, 1) "  # noqa: S608 (table name from the model)
+            f"ON CONFLICT (year) DO UPDATE SET last_value = {table}.last_value + 1 RETURNING last_value", [year])
+        value = cursor.fetchone()[0]
+    return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{value:06d}"
 
 
 # --- Legal dates -----------------------------------------------------------------------------------

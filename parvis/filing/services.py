@@ -168,7 +168,11 @@ def save_page(draft, form, current_page, uploaded_by=None) -> dict:
         locked.expires_at = new_expiry()
         locked.expiry_warned_at = None
         locked.save(update_fields=["answers", "current_page", "expires_at", "expiry_warned_at", "updated_at"])
-        _prune_files(locked)
+        # Only this page's file fields can have dropped a file: the other answers are unchanged.
+        if any(item.type == "file" for section in form.page.sections for item in section.fields):
+            if locked.revision_id == draft.revision_id:
+                locked.revision = draft.revision  # already loaded with the draft
+            _prune_files(locked)
     draft.answers, draft.current_page, draft.expires_at = locked.answers, locked.current_page, locked.expires_at
     return values
 
@@ -214,8 +218,8 @@ def submit_draft(draft, *, contact_email="", received_at=None):
     from parvis.cases.services import submit_case
 
     with transaction.atomic():
-        locked = (Draft.objects.select_for_update(of=("self",)).select_related("revision", "procedure")
-                  .get(pk=draft.pk))
+        locked = (Draft.objects.select_for_update(of=("self",))
+                  .select_related("revision__procedure", "procedure", "user").get(pk=draft.pk))
         if locked.status == DraftStatus.SUBMITTED and locked.submitted_case_id:
             return locked.submitted_case
         definition = definition_for(locked)

@@ -40,6 +40,16 @@ def _login_needed(request, procedure):
     return redirect_to_login(request.get_full_path())
 
 
+def _owned_draft(request, slug, draft_id, **kwargs):
+    """(draft, None), or (None, a redirect to the login page). One query for a signed-in resident: the draft's
+    own query checks the procedure (published, fileable online) and the owner."""
+    if not request.user.is_authenticated:
+        procedure = services.get_fileable_procedure(slug)
+        if (login := _login_needed(request, procedure)) is not None:
+            return None, login
+    return services.get_draft_for_owner(request, slug, draft_id, **kwargs), None
+
+
 def _check_revision(request, draft):
     """The forms carry the draft's revision: a different one (tampered, or a stale tab) is refused."""
     posted = request.POST.get("revision")
@@ -107,10 +117,9 @@ def start(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def page(request, slug, draft_id, page_key):
-    procedure = services.get_fileable_procedure(slug)
-    if (login := _login_needed(request, procedure)) is not None:
+    draft, login = _owned_draft(request, slug, draft_id)
+    if login is not None:
         return login
-    draft = services.get_draft_for_owner(request, slug, draft_id)
     _check_revision(request, draft)
     try:
         definition = services.definition_for(draft)
@@ -176,10 +185,9 @@ def _review_context(request, draft, definition, contact_form=None):
 
 @require_http_methods(["GET"])
 def review(request, slug, draft_id):
-    procedure = services.get_fileable_procedure(slug)
-    if (login := _login_needed(request, procedure)) is not None:
+    draft, login = _owned_draft(request, slug, draft_id)
+    if login is not None:
         return login
-    draft = services.get_draft_for_owner(request, slug, draft_id)
     try:
         definition = services.definition_for(draft)
     except SchemaError as exc:
@@ -192,11 +200,9 @@ def review(request, slug, draft_id):
 
 @require_POST
 def submit(request, slug, draft_id):
-    procedure = services.get_fileable_procedure(slug)
-    if (login := _login_needed(request, procedure)) is not None:
+    draft, login = _owned_draft(request, slug, draft_id, statuses=(DraftStatus.IN_PROGRESS, DraftStatus.SUBMITTED))
+    if login is not None:
         return login
-    draft = services.get_draft_for_owner(request, slug, draft_id,
-                                         statuses=(DraftStatus.IN_PROGRESS, DraftStatus.SUBMITTED))
     _check_revision(request, draft)
     confirmation_url = reverse("filing:confirmation", args=[slug, draft.pk])
     if draft.status == DraftStatus.SUBMITTED:
@@ -232,7 +238,7 @@ def confirmation(request, slug, draft_id):
         raise Http404
     if case.applicant_id:
         case_url = _reverse_or_none("cases:detail", case.reference)
-        email = case.applicant.email
+        email = request.user.email if case.applicant_id == request.user.pk else case.applicant.email
     else:
         case_url = _reverse_or_none("cases:track", case.tracking_token)
         email = case.contact_email
