@@ -27,6 +27,7 @@ import http.cookiejar
 import io
 import json
 import os
+import random
 import re
 import socket
 import statistics
@@ -290,28 +291,58 @@ def multipart(fields, files):
     return b"\r\n".join(lines), f"multipart/form-data; boundary={boundary}"
 
 
-class Client:
-    def __init__(self, base):
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
-    def request(self, path, data=None, content_type=None):
-        url = path if path.startswith("http") else self.base + path
+
+class Client:
+    """A browser: cookies, redirects followed by hand so that every HTTP request is timed on its own."""
+
+    def __init__(self, base, timings=None, think_ms=0, rng=None):
+        self.base = base
+        self.timings = timings if timings is not None else []  # (kind, seconds, status)
+        self.think_ms = think_ms
+        self.rng = rng or random.Random(0)  # noqa: S311 (load generation)
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                                  NoRedirect())
+
+    def _one(self, url, data, content_type, kind):
         request = urllib.request.Request(url, data=data)  # noqa: S310 (127.0.0.1 only)
         if content_type:
             request.add_header("Content-Type", content_type)
-        with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
-            return response.geturl(), response.read().decode()
+        began = time.perf_counter()
+        try:
+            with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
+                status, headers, body = response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            status, headers, body = error.code, error.headers, error.read()
+        self.timings.append((kind, time.perf_counter() - began, status))
+        return status, headers, body.decode(errors="replace")
+
+    def request(self, path, data=None, content_type=None, kind=None):
+        url = path if path.startswith("http") else self.base + path
+        if data is not None and self.think_ms:
+            time.sleep(self.rng.uniform(0.5, 1.5) * self.think_ms / 1000)  # a person filling in the page
+        status, headers, text = self._one(url, data, content_type, kind or ("POST" if data is not None else "GET"))
+        for _hop in range(5):
+            if status not in (301, 302, 303):
+                break
+            url = urllib.parse.urljoin(url, headers["Location"])
+            status, headers, text = self._one(url, None, None, "GET")
+        if status >= 400:
+            raise RuntimeError(f"HTTP {status} sur {url}")
+        return url, text
 
     def get(self, path):
         return self.request(path)
 
-    def post(self, path, fields, files=None):
+    def post(self, path, fields, files=None, kind=None):
         if files:
             body, content_type = multipart(fields, files)
         else:
             body, content_type = urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded"
-        return self.request(path, body, content_type)
+        return self.request(path, body, content_type, kind=kind)
 
     def login(self, email):
         url, html = self.get("/compte/connexion/")
@@ -335,8 +366,8 @@ class Client:
         page = parse(html)
         submit_url = next(action for action in page.actions if action.rstrip("/").endswith("/envoyer"))
         began = time.perf_counter()
-        url, html = self.post(submit_url, page.hidden)
-        submit_seconds = time.perf_counter() - began
+        url, html = self.post(submit_url, page.hidden, kind="submit POST")
+        submit_seconds = time.perf_counter() - began  # the submit and the confirmation page it redirects to
         if "/confirmation/" not in url:
             raise RuntimeError(f"confirmation attendue, reçu {url}")
         match = re.search(rf"{prefix}-\d{{4}}-\d{{6}}", html)
@@ -345,17 +376,18 @@ class Client:
         return match.group(0), submit_seconds
 
 
-def http_benchmark(base, clients, per_client, slug, prefix):
+def http_benchmark(base, clients, per_client, slug, prefix, think_ms=0):
     uploads = {"plan": ("plan.pdf", "application/pdf", sample_pdf()),
                "photo": ("photo.png", "image/png", sample_png())}
     barrier = threading.Barrier(clients)
     lock = threading.Lock()
-    flows, submits, references, errors = [], [], [], []
+    flows, submits, references, errors, timings = [], [], [], [], []
 
     def client_main(index):
-        client = Client(base)
+        client = Client(base, think_ms=think_ms, rng=random.Random(index))  # noqa: S311 (load generation)
         try:
             client.login(f"usager{index}@bench.example.org")
+            client.timings.clear()  # the logins are not measured
         except Exception as exc:
             with lock:
                 errors.append(f"login {index}: {exc}")
@@ -377,6 +409,8 @@ def http_benchmark(base, clients, per_client, slug, prefix):
                 flows.append(time.perf_counter() - began)
                 submits.append(submit_seconds)
                 references.append(reference)
+        with lock:
+            timings.extend(client.timings)
 
     threads = [threading.Thread(target=client_main, args=(index,)) for index in range(clients)]
     began = time.perf_counter()
@@ -385,13 +419,45 @@ def http_benchmark(base, clients, per_client, slug, prefix):
     for thread in threads:
         thread.join(timeout=900)
     wall = time.perf_counter() - began
+    every = [seconds for _kind, seconds, _status in timings]
+    submit_posts = [seconds for kind, seconds, _status in timings if kind == "submit POST"]
     return {
-        "clients": clients, "submissions": len(references), "errors": errors[:10], "error_count": len(errors),
+        "clients": clients, "think_ms": think_ms, "submissions": len(references), "errors": errors[:10],
+        "error_count": len(errors), "server_errors_5xx": sum(1 for *_rest, status in timings if status >= 500),
         "distinct_references": len(set(references)), "seconds": round(wall, 2),
         "submissions_per_second": round(len(references) / wall, 2) if wall else 0,
+        "requests": len(every), "requests_per_second": round(len(every) / wall, 1) if wall else 0,
+        "request_p50_ms": ms(percentile(every, 50)), "request_p95_ms": ms(percentile(every, 95)),
+        "request_p99_ms": ms(percentile(every, 99)),
+        "submit_post_p50_ms": ms(percentile(submit_posts, 50)), "submit_post_p95_ms": ms(percentile(submit_posts, 95)),
+        "submit_and_confirmation_p50_ms": ms(percentile(submits, 50)),
+        "submit_and_confirmation_p95_ms": ms(percentile(submits, 95)),
         "filing_p50_ms": ms(percentile(flows, 50)), "filing_p95_ms": ms(percentile(flows, 95)),
-        "submit_p50_ms": ms(percentile(submits, 50)), "submit_p95_ms": ms(percentile(submits, 95)),
     }
+
+
+def pending_tasks():
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    count = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
+    connection.close()
+    return count
+
+
+def queue_backlog(procedure, count):
+    """`count` filings made before the rush, whose receipts and acknowledgements wait for the worker."""
+    from django.db import connection
+
+    from parvis.accounts.models import User
+    from parvis.cases.services import submit_case
+
+    user = User.objects.order_by("pk").first()
+    answers = {**page_answers("identite", 0), **page_answers("projet", 0)}
+    answers["nombre_personnes"], answers["nombre_tables"] = 42, 12
+    for _ in range(count):
+        submit_case(revision=procedure.published_revision, answers=answers, applicant=user)
+    connection.close()
 
 
 def wait_for_tasks(timeout=300):
@@ -432,9 +498,15 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--pdfs", type=int, default=40)
     parser.add_argument("--skip-http", action="store_true", help="only the PDF part")
+    parser.add_argument("--think-ms", type=int, default=0, help="mean pause before each POST (0: none)")
+    parser.add_argument("--backlog", type=int, default=200,
+                        help="filings queued before the rush: the worker drains their PDFs during it")
+    parser.add_argument("--worker-nice", type=int, default=10, help="CPU priority of the task worker (nice)")
     args = parser.parse_args()
-    if not (1 <= args.clients <= 100 and 1 <= args.per_client <= 20 and 1 <= args.pdfs <= 500):
-        parser.error("limits: clients 1-100, per-client 1-20, pdfs 1-500")
+    if not (1 <= args.clients <= 100 and 1 <= args.per_client <= 20 and 1 <= args.pdfs <= 500
+            and 0 <= args.backlog <= 2000 and 0 <= args.think_ms <= 60_000 and 0 <= args.worker_nice <= 19):
+        parser.error("limits: clients 1-100, per-client 1-20, pdfs 1-500, backlog 0-2000, think-ms 0-60000, "
+                     "worker-nice 0-19")
 
     WORK.mkdir(parents=True, exist_ok=True)
     log = WORK / "bench.log"
@@ -446,7 +518,8 @@ def main():
     smtp = SMTPServer().start()
     env = bench_env(smtp.port, http_port)
     results = {"date": dt.datetime.now().isoformat(timespec="seconds"), "cpu_count": os.cpu_count(),
-               "gunicorn_workers": args.workers, "load_average_before": os.getloadavg()[0]}
+               "gunicorn_workers": args.workers, "worker_nice": args.worker_nice, "backlog": args.backlog,
+               "load_average_before": os.getloadavg()[0]}
     gunicorn = worker = None
     try:
         print(f"Base {DB_NAME} recréée, migrations… (journal : {log})", flush=True)
@@ -463,17 +536,23 @@ def main():
 
         if not args.skip_http:
             smtp.clear()
+            queue_backlog(procedure, args.backlog)
             gunicorn = start([str(GUNICORN), "parvis.wsgi:application", "--bind", f"127.0.0.1:{http_port}",
                               "--workers", str(args.workers), "--timeout", "120"], env, log)
-            worker = start([str(PYTHON), "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay",
+            worker = start(["nice", "-n", str(args.worker_nice), str(PYTHON), "manage.py", "db_worker",
+                            "--interval", "0.2", "--no-startup-delay",
                             "--no-reload"], env, log)
             wait_http(f"http://127.0.0.1:{http_port}/compte/connexion/")
             total = args.clients * args.per_client
             print(f"Dépôts en ligne : {args.clients} clients × {args.per_client} = {total} demandes…", flush=True)
+            backlog_at_start = pending_tasks()
             results["http"] = http_benchmark(f"http://127.0.0.1:{http_port}", args.clients, args.per_client,
-                                             procedure.slug, settings.CASE_REFERENCE_PREFIX)
+                                             procedure.slug, settings.CASE_REFERENCE_PREFIX, think_ms=args.think_ms)
+            results["http"]["tasks_pending_at_start"] = backlog_at_start
+            results["http"]["tasks_pending_at_end"] = pending_tasks()
             results["http"]["tasks_drained_after_seconds"] = wait_for_tasks()
             results["http"]["emails_received"] = len(smtp.messages)
+            results["http"]["emails_expected"] = 2 * (args.backlog + results["http"]["submissions"])
             print(json.dumps(results["http"], indent=2, ensure_ascii=False), flush=True)
     finally:
         stop(gunicorn)
