@@ -88,7 +88,10 @@ def get_draft_for_owner(request, slug, draft_id, statuses=(DraftStatus.IN_PROGRE
         draft_uuid = uuid.UUID(str(draft_id))
     except ValueError:
         raise Http404 from None
-    queryset = Draft.objects.select_related("procedure", "revision", "procedure__department", "submitted_case")
+    related = ["procedure", "revision", "procedure__department"]
+    if DraftStatus.SUBMITTED in statuses:
+        related.append("submitted_case")
+    queryset = Draft.objects.select_related(*related)
     draft = None
     filters = _owner_filter(request)
     if filters is not None:
