@@ -26,10 +26,10 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import holidays
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -249,14 +249,19 @@ class Offer:
     end: dt.datetime
     desk_ids: list[int] = field(default_factory=list)
 
-    @property
+    @cached_property
     def local_start(self):
         return self.start.astimezone(PARIS)
 
-    @property
+    @cached_property
     def value(self):
         """The form value of this offer: Paris wall-clock, minute precision."""
         return self.local_start.strftime("%Y-%m-%dT%H:%M")
+
+    @cached_property
+    def slug(self):
+        """`value` made fit for an HTML id, as the `slugify` filter would: "2026-03-02t0940"."""
+        return self.value.replace(":", "").lower()
 
 
 def units_for(place: Place, meeting_type: MeetingType) -> int:
@@ -271,6 +276,18 @@ def serving_desks(place: Place, meeting_type: MeetingType) -> list[int]:
         memo[place.pk] = list(Desk.objects.filter(place=place, is_active=True, meeting_types=meeting_type)
                               .order_by("order", "pk").values_list("pk", flat=True))
     return memo[place.pk]
+
+
+def place_serving(slug: str, meeting_type: MeetingType) -> Place | None:
+    """The active place `slug` if one of its active desks receives the type, else None; its serving desks
+    (`serving_desks`) are read in the same query and remembered."""
+    desks = list(Desk.objects.filter(place__slug=slug, place__is_active=True, is_active=True,
+                                     meeting_types=meeting_type).select_related("place").order_by("order", "pk"))
+    if not desks:
+        return None
+    place = desks[0].place
+    meeting_type.__dict__.setdefault("_serving_desks", {})[place.pk] = [desk.pk for desk in desks]
+    return place
 
 
 def first_free_day(place: Place, meeting_type: MeetingType, *, channel: str, now: dt.datetime | None = None):
@@ -291,6 +308,104 @@ def unit_is_free(taken_by_id, held_until, now, own_id=None) -> bool:
     return held_until is not None and held_until <= now
 
 
+# Reading units is the hot path of the booking pages (a week is ~1,300 rows). On PostgreSQL the database
+# computes the two flags and gives instants as integers (microseconds since 1970): converting thousands of
+# timestamps to Python datetimes would cost more than everything else on the page. Other databases (SQLite
+# in development) read the same rows through the ORM; the scan below works on either form.
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+_UNITS_SQL = """
+SELECT desk_id, (EXTRACT(EPOCH FROM start) * 1000000)::bigint, (EXTRACT(EPOCH FROM "end") * 1000000)::bigint,
+       COALESCE(taken_by_id IS NULL OR taken_by_id = %s OR held_until <= %s, FALSE) AND (%s OR NOT reserved),
+       %s OR NOT reserved
+FROM appointments_slot WHERE desk_id = ANY(%s) AND start >= %s AND start < %s ORDER BY desk_id, start
+"""
+
+
+def _epoch_us(value: dt.datetime) -> int:
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def _from_epoch_us(value: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(microseconds=value)
+
+
+def _same(value):
+    return value
+
+
+def _fetch_units(desks, lower, upper, *, now, agent, own_appointment_id):
+    """The units of `desks` starting in [lower, upper), ordered by desk then start, as
+    (desk_id, start, end, free and open to the channel, open to the channel) tuples; plus the functions turning
+    an aware datetime into the form of `start`/`end` and back."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_UNITS_SQL, [own_appointment_id, now, agent, agent, list(desks), lower, upper])
+            return cursor.fetchall(), _epoch_us, _from_epoch_us
+    rows = (Slot.objects.filter(desk_id__in=desks, start__gte=lower, start__lt=upper).order_by("desk_id", "start")
+            .values_list("desk_id", "start", "end", "reserved", "taken_by_id", "held_until"))
+    units = [(desk_id, start, end, unit_is_free(taken_by_id, held_until, now, own_appointment_id)
+              and (agent or not reserved), agent or not reserved)
+             for desk_id, start, end, reserved, taken_by_id, held_until in rows]
+    return units, _same, _same
+
+
+def _scan(units, k, lower, upper, flag):
+    """Runs of `k` consecutive units of one desk, aligned on the first unit of each block of contiguous units,
+    starting in [lower, upper), whose units all have `flag` (index in the unit tuple): {start: (end, desk ids)}."""
+    runs = {}
+    previous_desk = previous_end = run_start = None
+    position = 0
+    usable = True
+    for unit in units:
+        desk_id, start, end = unit[0], unit[1], unit[2]
+        if desk_id != previous_desk or start != previous_end:
+            position = 0  # a new block: runs are counted from its first unit
+        if position == 0:
+            run_start, usable = start, unit[flag]
+        else:
+            usable = usable and unit[flag]
+        position += 1
+        if position == k:
+            position = 0
+            if usable and lower <= run_start < upper:
+                found = runs.get(run_start)
+                if found is None:
+                    runs[run_start] = (end, [desk_id])
+                else:
+                    found[1].append(desk_id)
+        previous_desk, previous_end = desk_id, end
+    return runs
+
+
+def _offers(runs, from_key, limit=None):
+    starts = sorted(runs)
+    if limit:
+        starts = starts[:limit]
+    return [Offer(from_key(start), from_key(runs[start][0]), runs[start][1]) for start in starts]
+
+
+def _units_around(place, meeting_type, channel, now, start, end, own_appointment_id):
+    """(units, k, lower key, upper key, from_key) for the offers within [start, end) ∩ the booking window, or
+    None when nothing can be offered."""
+    earliest, latest = booking_window(place, channel, now)
+    lower = max(earliest, start) if start else earliest
+    upper = min(latest, end) if end else latest
+    if lower >= upper or not meeting_type.is_active or not place.is_active:
+        return None
+    desks = serving_desks(place, meeting_type)
+    if not desks:
+        return None
+    k = units_for(place, meeting_type)
+    span = dt.timedelta(minutes=place.slot_minutes * k)
+    # A run is aligned on the first unit of its block, which may begin before `lower`; blocks never cross
+    # midnight (opening hours are per day), so reading from the start of `lower`'s day is enough.
+    fetch_from = paris(lower.astimezone(PARIS).date(), dt.time.min)
+    units, key, from_key = _fetch_units(desks, fetch_from, upper + span, now=now, agent=channel in AGENT_CHANNELS,
+                                        own_appointment_id=own_appointment_id)
+    return units, k, key(lower), key(upper), from_key
+
+
 def free_starts(place: Place, meeting_type: MeetingType, *, channel: str = Channel.WEB,
                 start: dt.datetime | None = None, end: dt.datetime | None = None, now: dt.datetime | None = None,
                 own_appointment_id: int | None = None, limit: int | None = None,
@@ -302,45 +417,28 @@ def free_starts(place: Place, meeting_type: MeetingType, *, channel: str = Chann
     from "never offered" when a choice is refused).
     """
     now = now or timezone.now()
-    earliest, latest = booking_window(place, channel, now)
-    lower = max(earliest, start) if start else earliest
-    upper = min(latest, end) if end else latest
-    if lower >= upper or not meeting_type.is_active or not place.is_active:
+    found = _units_around(place, meeting_type, channel, now, start, end, own_appointment_id)
+    if found is None:
         return []
-    desks = serving_desks(place, meeting_type)
-    if not desks:
-        return []
-    k = units_for(place, meeting_type)
-    span = dt.timedelta(minutes=place.slot_minutes * k)
-    # Units starting up to one appointment length before `lower` may belong to an aligned run's block.
-    rows = (Slot.objects.filter(desk_id__in=desks, start__gte=lower - dt.timedelta(days=1), start__lt=upper + span)
-            .order_by("desk_id", "start").values_list("desk_id", "start", "end", "reserved", "taken_by_id",
-                                                      "held_until"))
-    agent = channel in AGENT_CHANNELS
-    offers: dict[dt.datetime, Offer] = {}
-    block = []
+    units, k, lower, upper, from_key = found
+    return _offers(_scan(units, k, lower, upper, 4 if include_taken else 3), from_key, limit)
 
-    def scan(units):
-        for index in range(0, len(units) - k + 1, k):
-            run = units[index:index + k]
-            run_start = run[0][1]
-            if run_start < lower or run_start >= upper:
-                continue
-            if all((include_taken or unit_is_free(u[4], u[5], now, own_appointment_id)) and (agent or not u[3])
-                   for u in run):
-                offer = offers.setdefault(run_start, Offer(run_start, run[-1][2]))
-                offer.desk_ids.append(run[0][0])
 
-    previous = None
-    for row in rows:
-        if previous is not None and (row[0] != previous[0] or row[1] != previous[2]):
-            scan(block)
-            block = []
-        block.append(row)
-        previous = row
-    scan(block)
-    result = sorted(offers.values(), key=lambda offer: offer.start)
-    return result[:limit] if limit else result
+def offer_at(place: Place, meeting_type: MeetingType, start: dt.datetime, *, channel: str = Channel.WEB,
+             now: dt.datetime | None = None, own_appointment_id: int | None = None) -> tuple[Offer | None, bool]:
+    """(the offer starting exactly at `start` or None, whether it would be offered if nobody had booked), from
+    one read of the day's units."""
+    now = now or timezone.now()
+    found = _units_around(place, meeting_type, channel, now, start, start + dt.timedelta(minutes=1),
+                          own_appointment_id)
+    if found is None:
+        return None, False
+    units, k, lower, upper, from_key = found
+    offers = _offers(_scan(units, k, lower, upper, 3), from_key)
+    if offers and offers[0].start == start:
+        return offers[0], True
+    would_be = _offers(_scan(units, k, lower, upper, 4), from_key)
+    return None, bool(would_be and would_be[0].start == start)
 
 
 def nearest_free_starts(place: Place, meeting_type: MeetingType, around: dt.datetime, *, channel: str = Channel.WEB,
