@@ -135,8 +135,8 @@ def _when(value):
 
 
 def _check_offer(place: Place, meeting_type: MeetingType, start: dt.datetime, channel: str, now: dt.datetime,
-                 own_appointment_id=None):
-    """Raises unless `start` is a start time offered to `channel` (aligned, free, within the window)."""
+                 own_appointment_id=None) -> slotlib.Offer:
+    """The offer starting at `start` for `channel` (aligned, free, within the window); raises otherwise."""
     if start is None or not place.is_active or not meeting_type.is_active:
         raise NotOffered
     if not slotlib.serving_desks(place, meeting_type):
@@ -145,14 +145,12 @@ def _check_offer(place: Place, meeting_type: MeetingType, start: dt.datetime, ch
     if start < earliest or start >= latest:
         raise OutsideBookingWindow(nearest=slotlib.nearest_free_starts(place, meeting_type, start, channel=channel,
                                                                        now=now))
-    offers = slotlib.free_starts(place, meeting_type, channel=channel, start=start,
-                                 end=start + dt.timedelta(minutes=1), now=now, own_appointment_id=own_appointment_id)
-    if offers and offers[0].start == start:
-        return
+    offer, would_be = slotlib.offer_at(place, meeting_type, start, channel=channel, now=now,
+                                       own_appointment_id=own_appointment_id)
+    if offer is not None:
+        return offer
     nearest = slotlib.nearest_free_starts(place, meeting_type, start, channel=channel, now=now)
-    would_be = slotlib.free_starts(place, meeting_type, channel=channel, start=start,
-                                   end=start + dt.timedelta(minutes=1), now=now, include_taken=True)
-    if would_be and would_be[0].start == start:
+    if would_be:
         raise SlotUnavailable(nearest=nearest)
     raise NotOffered(nearest=nearest)
 
@@ -160,15 +158,20 @@ def _check_offer(place: Place, meeting_type: MeetingType, start: dt.datetime, ch
 # --- The one path that takes units --------------------------------------------------------------------
 
 
-def _take_units(place, meeting_type, start, channel, now, *, lock=True, own_appointment_id=None):
+def _take_units(place, meeting_type, start, channel, now, *, lock=True, own_appointment_id=None, offer=None):
     """Locks and re-checks the units of a run starting at `start` on the first desk where it is free.
 
-    Returns (desk_id, unit ids). Raises SlotUnavailable when no desk has the run free any more.
+    `offer`: the offer read just before (`_check_offer`): only its desks, those where the run was free, are
+    tried, in the desks' order. Returns (desk_id, unit ids). Raises SlotUnavailable when no desk has the run
+    free any more.
     """
     k = slotlib.units_for(place, meeting_type)
     end = start + dt.timedelta(minutes=place.slot_minutes * k)
     agent = channel not in (Channel.WEB, "")
-    for desk_id in slotlib.serving_desks(place, meeting_type):
+    desks = slotlib.serving_desks(place, meeting_type)
+    if offer is not None:
+        desks = [desk_id for desk_id in desks if desk_id in offer.desk_ids]
+    for desk_id in desks:
         query = Slot.objects.filter(desk_id=desk_id, start__gte=start, start__lt=end).order_by("start")
         if lock:
             query = query.select_for_update(of=("self",))
@@ -215,6 +218,78 @@ def _release_stale_claims(kind, now, *, applicant=None, application_ids=()):
             _stale(now, "appointment__") | ~Q(appointment__status__in=ACTIVE)).update(future_claim=None)
 
 
+def _clear_claims_before_hold(applicant, kind, now):
+    """Before a resident holds a new slot of `kind`: their earlier holds of this kind give way to the new
+    choice, their lapsed holds (any kind) expire, the claims of appointments already begun lapse; returns the
+    appointment still claiming `kind` (a future booking), if any.
+
+    The same as expiring the previous holds, then `_release_stale_claims(kind, now, applicant=...)`, then
+    looking for a claim, but read in one lean query: writes happen only when there is something to write.
+    """
+    mine = (Appointment.objects.filter(applicant=applicant).filter(Q(status=Status.HELD)
+                                                                   | Q(future_claim__isnull=False))
+            .order_by().values_list("pk", "status", "held_until", "start", "future_claim", "meeting_type__kind"))
+    lapsed, begun, existing = [], [], None
+    for pk, status, held_until, start, future_claim, type_kind in mine:
+        if status == Status.HELD:
+            if type_kind == kind:
+                _expire_hold(pk, now)
+            elif held_until is not None and held_until <= now:
+                lapsed.append(pk)
+        elif future_claim == kind:
+            if start <= now:
+                begun.append(pk)
+            else:
+                existing = pk
+    if lapsed:
+        Appointment.objects.filter(pk__in=lapsed, status=Status.HELD, held_until__lte=now).update(
+            status=Status.EXPIRED, future_claim=None)
+    if begun:
+        Appointment.objects.filter(pk__in=begun, future_claim=kind).filter(_stale(now)).update(future_claim=None)
+    if existing is not None:
+        return Appointment.objects.select_related("place", "meeting_type").get(pk=existing)
+    return None
+
+
+def _claims_of_numbers(appointment, kind, application_ids, now):
+    """(the first other appointment's row still claiming one of the ANTS numbers for `kind`, or None; whether
+    `appointment` already has number rows). Claims of appointments that no longer count (a lapsed hold, begun,
+    cancelled) lapse first, as `_release_stale_claims` does. One lean read; writes only when something lapses."""
+    if not application_ids:
+        return None, True  # not read: the caller's DELETE costs the same query
+    rows = (ApplicationId.objects.filter(Q(application_id__in=application_ids, future_claim=kind)
+                                         | Q(appointment=appointment)).order_by("pk")
+            .values_list("pk", "appointment_id", "application_id", "future_claim", "appointment__status",
+                         "appointment__start", "appointment__held_until"))
+    own, lapsed, taken = False, [], None
+    for pk, appointment_id, number, future_claim, status, start, held_until in rows:
+        if appointment_id == appointment.pk:
+            own = True
+        elif future_claim == kind and number in application_ids:
+            if (status not in ACTIVE or start <= now
+                    or (status == Status.HELD and held_until is not None and held_until <= now)):
+                lapsed.append(pk)
+            elif taken is None:
+                taken = pk
+    if lapsed:
+        ApplicationId.objects.filter(pk__in=lapsed).update(future_claim=None)
+    if taken is not None:
+        taken = ApplicationId.objects.select_related("appointment", "appointment__place").get(pk=taken)
+    return taken, own
+
+
+def _locked(appointment, *related):
+    """The appointment's row read again and locked (`SELECT ... FOR UPDATE`) in the caller's transaction; the
+    relations in `related` already loaded on `appointment` are reused rather than joined again."""
+    locked = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
+    for name in related:
+        relation = Appointment._meta.get_field(name)
+        if relation.is_cached(appointment) and getattr(locked, relation.attname) == getattr(appointment,
+                                                                                            relation.attname):
+            relation.set_cached_value(locked, relation.get_cached_value(appointment))
+    return locked
+
+
 def _retrying_deadlocks(function):
     """Runs `function` (a whole transaction) again once if the database chose it as a deadlock victim."""
     try:
@@ -238,23 +313,16 @@ def hold_slot(*, place: Place, meeting_type: MeetingType, start: dt.datetime, ap
     `_guard`, `_before_write`: for the control test only.
     """
     now = now or timezone.now()
-    _check_offer(place, meeting_type, start, channel, now)
+    offer = _check_offer(place, meeting_type, start, channel, now)
     held_until = now + dt.timedelta(minutes=settings.APPOINTMENT_HOLD_MINUTES)
 
     def attempt():
         with transaction.atomic():
             if applicant is not None:
-                # The resident's own earlier holds for this kind give way to the new choice.
-                previous = list(Appointment.objects.filter(applicant=applicant, status=Status.HELD,
-                                                           meeting_type__kind=meeting_type.kind))
-                for appointment in previous:
-                    _expire_hold(appointment, now)
-                _release_stale_claims(meeting_type.kind, now, applicant=applicant)
-                existing = (Appointment.objects.filter(applicant=applicant, future_claim=meeting_type.kind)
-                            .select_related("place", "meeting_type").first())
+                existing = _clear_claims_before_hold(applicant, meeting_type.kind, now)
                 if existing is not None:
                     raise AlreadyBooked(existing=existing)
-            desk_id, unit_ids = _take_units(place, meeting_type, start, channel, now, lock=lock)
+            desk_id, unit_ids = _take_units(place, meeting_type, start, channel, now, lock=lock, offer=offer)
             if _before_write is not None:
                 _before_write()
             appointment = Appointment.objects.create(
@@ -284,10 +352,10 @@ def hold_slot(*, place: Place, meeting_type: MeetingType, start: dt.datetime, ap
         raise
 
 
-def _expire_hold(appointment, now):
-    Appointment.objects.filter(pk=appointment.pk, status=Status.HELD).update(status=Status.EXPIRED, future_claim=None,
+def _expire_hold(appointment_id, now):
+    Appointment.objects.filter(pk=appointment_id, status=Status.HELD).update(status=Status.EXPIRED, future_claim=None,
                                                                              held_until=None)
-    _release_units(appointment)
+    _release_units(appointment_id)
 
 
 def release_hold(appointment: Appointment, *, by=None, now=None) -> None:
@@ -297,7 +365,7 @@ def release_hold(appointment: Appointment, *, by=None, now=None) -> None:
         locked = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
         if locked.status != Status.HELD:
             return
-        _expire_hold(locked, now)
+        _expire_hold(locked.pk, now)
         record_event(locked, "released", _("Créneau libéré avant confirmation."), actor=by, channel=locked.channel,
                      at=now)
 
@@ -321,8 +389,7 @@ def confirm_appointment(appointment: Appointment, *, contact: Contact, applicati
     application_ids = list(dict.fromkeys(application_ids))
     try:
         with transaction.atomic():
-            appointment = (Appointment.objects.select_for_update(of=("self",)).select_related("place", "meeting_type")
-                           .get(pk=appointment.pk))
+            appointment = _locked(appointment, "place", "meeting_type", "applicant")
             if appointment.status == Status.BOOKED:
                 return appointment  # a second click on "Confirmer"
             if appointment.status != Status.HELD:
@@ -342,15 +409,14 @@ def confirm_appointment(appointment: Appointment, *, contact: Contact, applicati
                                         % {"when": _when(existing.start)}, existing=existing)
                 appointment.applicant = contact.applicant
                 appointment.future_claim = kind
-            _release_stale_claims(kind, now, application_ids=application_ids)
-            taken = (ApplicationId.objects.filter(application_id__in=application_ids, future_claim=kind)
-                     .exclude(appointment=appointment).select_related("appointment", "appointment__place").first())
+            taken, own = _claims_of_numbers(appointment, kind, application_ids, now)
             if taken is not None:
                 raise ApplicationIdAlreadyBooked(
                     _("Le numéro %(number)s a déjà un rendez-vous le %(when)s (%(place)s).")
                     % {"number": taken.application_id, "when": _when(taken.appointment.start),
                        "place": taken.appointment.place.name}, existing=taken.appointment)
-            ApplicationId.objects.filter(appointment=appointment).delete()
+            if own:
+                ApplicationId.objects.filter(appointment=appointment).delete()
             ApplicationId.objects.bulk_create([ApplicationId(appointment=appointment, application_id=number,
                                                              future_claim=kind) for number in application_ids])
             appointment.status = Status.BOOKED
@@ -361,7 +427,8 @@ def confirm_appointment(appointment: Appointment, *, contact: Contact, applicati
             appointment.sms_reminder = bool(contact.sms_reminder and contact.phone)
             if appointment.applicant_id is None:
                 appointment.future_claim = None
-            appointment.save()
+            appointment.save(update_fields=["status", "held_until", "booked_at", "first_name", "last_name", "email",
+                                             "phone", "sms_reminder", "applicant", "future_claim"])
             Slot.objects.filter(taken_by=appointment).update(held_until=None)
             record_event(appointment, "booked", _("Rendez-vous confirmé pour le %(when)s.")
                          % {"when": _when(appointment.start)}, actor=by or appointment.applicant,
@@ -389,9 +456,9 @@ def move_appointment(appointment: Appointment, *, start: dt.datetime, place: Pla
                 raise InvalidState
             if start == current.start and target.pk == current.place_id:
                 raise NotOffered(_("C'est déjà l'horaire de ce rendez-vous : choisissez-en un autre."))
-            _check_offer(target, current.meeting_type, start, channel, now, own_appointment_id=current.pk)
+            offer = _check_offer(target, current.meeting_type, start, channel, now, own_appointment_id=current.pk)
             desk_id, unit_ids = _take_units(target, current.meeting_type, start, channel, now, lock=lock,
-                                            own_appointment_id=current.pk)
+                                            own_appointment_id=current.pk, offer=offer)
             _write_units(unit_ids, current, None, now, own_appointment_id=current.pk)
             _release_units(current, keep=unit_ids)
             old = (current.place, current.start, current.end)
@@ -424,7 +491,7 @@ def cancel_appointment(appointment: Appointment, *, by=None, channel: str = Chan
         if current.status == Status.CANCELLED:
             return False
         if current.status == Status.HELD:
-            _expire_hold(current, now)
+            _expire_hold(current.pk, now)
             return True
         if current.status != Status.BOOKED:
             raise InvalidState

@@ -3,6 +3,9 @@ through the signed link of the confirmation email. Thin: the work is in services
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -57,22 +60,32 @@ def start(request):
 
 
 def _chosen(request):
-    meeting_type = _meeting_types().filter(slug=request.GET.get("motif", "")).first()
-    place = Place.objects.filter(is_active=True, slug=request.GET.get("lieu", "")).select_related("department").first()
-    return meeting_type, place
+    """(meeting type, place, None), or (None, None, a redirect to the choice with a message). The place's desks
+    receiving the type are read with the place (`slots.place_serving`) and remembered for the request."""
+    motif, lieu = request.GET.get("motif", ""), request.GET.get("lieu", "")
+    meeting_type = MeetingType.objects.filter(is_active=True, slug=motif).first()
+    place = slotlib.place_serving(lieu, meeting_type) if meeting_type is not None else None
+    if place is not None:
+        return meeting_type, place, None
+    # Rarely here: tell an unknown choice from a type not offered at this place.
+    if (meeting_type is None or not _meeting_types().filter(pk=meeting_type.pk).exists()
+            or not Place.objects.filter(is_active=True, slug=lieu).exists()):
+        messages.error(request, _("Choisissez un motif et un lieu."))
+        return None, None, redirect(reverse("appointments:start") + "?" + request.GET.urlencode())
+    messages.error(request, _("Ce motif n'est pas proposé dans ce lieu : choisissez un autre lieu."))
+    return None, None, redirect(reverse("appointments:start") + f"?motif={meeting_type.slug}")
 
 
 @login_required
 @GET_POST
 def choose_slot(request):
-    """Step 2: the free start times of one week; choosing one holds it for the resident."""
-    meeting_type, place = _chosen(request)
-    if meeting_type is None or place is None:
-        messages.error(request, _("Choisissez un motif et un lieu."))
-        return redirect(reverse("appointments:start") + "?" + request.GET.urlencode())
-    if not slotlib.serving_desks(place, meeting_type):
-        messages.error(request, _("Ce motif n'est pas proposé dans ce lieu : choisissez un autre lieu."))
-        return redirect(reverse("appointments:start") + f"?motif={meeting_type.slug}")
+    """Step 2: the free start times of one week; choosing one holds it for the resident.
+
+    When the time was taken meanwhile (409), the page proposes the nearest free times and links to the week
+    instead of listing it again: in a rush, refusals are many and must stay cheap."""
+    meeting_type, place, refusal = _chosen(request)
+    if refusal is not None:
+        return refusal
     error = None
     if request.method == "POST":
         value = request.POST.get("creneau", "")
@@ -83,11 +96,16 @@ def choose_slot(request):
             error = exc
         else:
             return redirect("appointments:confirm", appointment.pk)
-    context = {
-        "meeting_type": meeting_type, "place": place, "error": error,
-        **picker(request.GET, place=place, meeting_type=meeting_type, channel=Channel.WEB,
-                 base_params={"motif": meeting_type.slug, "lieu": place.slug}),
-    }
+    context = {"meeting_type": meeting_type, "place": place, "error": error}
+    base_params = {"motif": meeting_type.slug, "lieu": place.slug}
+    if isinstance(error, services.SlotUnavailable):
+        day = slotlib.parse_offer_value(request.POST.get("creneau", "")).date()
+        monday = day - dt.timedelta(days=day.weekday())
+        context["week_url"] = "?" + urlencode({**base_params, "semaine": monday.isoformat()})
+        context["week_day"] = monday
+    else:
+        context.update(picker(request.GET, place=place, meeting_type=meeting_type, channel=Channel.WEB,
+                              base_params=base_params))
     if error and error.existing is not None and error.existing.status == Status.BOOKED:
         context["existing_url"] = reverse("appointments:manage", args=[services.management_token(error.existing)])
     status = 409 if error else 200
@@ -147,7 +165,7 @@ def check_and_confirm(request, appointment, form, *, by=None, contact_applicant=
 @GET_POST
 def confirm(request, pk):
     """Step 3: contact details and ANTS numbers, while the slot is held."""
-    appointment = get_appointment_for_resident(request.user, pk)
+    appointment = get_appointment_for_resident(request.user, pk, related=("place", "meeting_type"))
     if appointment.status == Status.BOOKED:
         return redirect("appointments:manage", services.management_token(appointment))
     now = timezone.now()
