@@ -73,9 +73,10 @@ def get_appointment_for_resident(user, pk, related=_RELATED) -> Appointment:
     `related`: the relations read with it (fewer make a cheaper query); its applicant is `user` in any case."""
     if user is None or not user.is_authenticated:
         raise Http404
-    appointment = Appointment.objects.select_related(*related).filter(pk=pk, applicant=user).first()
-    if appointment is None:
-        raise Http404
+    try:
+        appointment = Appointment.objects.select_related(*related).get(pk=pk, applicant_id=user.pk)
+    except Appointment.DoesNotExist:
+        raise Http404 from None
     if "applicant" not in related:
         Appointment.applicant.field.set_cached_value(appointment, user)
     return appointment

@@ -268,37 +268,47 @@ def units_for(place: Place, meeting_type: MeetingType) -> int:
     return max(1, math.ceil(meeting_type.duration_minutes / place.slot_minutes))
 
 
+# Read on every booking page: plain SQL (valid on PostgreSQL and SQLite), no query to compile.
+_SERVING_DESKS_SQL = """
+SELECT desk.id FROM appointments_desk desk
+JOIN appointments_desk_meeting_types served ON served.desk_id = desk.id
+WHERE desk.place_id = %s AND desk.is_active AND served.meetingtype_id = %s ORDER BY desk."order", desk.id
+"""
+
+
 def serving_desks(place: Place, meeting_type: MeetingType) -> list[int]:
     """Active desks of the place receiving the type, in order; remembered on the meeting type object for the
     rest of the request (a booking asks several times; the agenda's configuration does not change meanwhile)."""
     memo = meeting_type.__dict__.setdefault("_serving_desks", {})
     if place.pk not in memo:
-        memo[place.pk] = list(Desk.objects.filter(place=place, is_active=True, meeting_types=meeting_type)
-                              .order_by("order", "pk").values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute(_SERVING_DESKS_SQL, [place.pk, meeting_type.pk])
+            memo[place.pk] = [row[0] for row in cursor.fetchall()]
     return memo[place.pk]
 
 
-def place_serving(slug: str, meeting_type: MeetingType) -> Place | None:
-    """The active place `slug` if one of its active desks receives the type, else None; its serving desks
-    (`serving_desks`) are read in the same query and remembered."""
-    desks = list(Desk.objects.filter(place__slug=slug, place__is_active=True, is_active=True,
-                                     meeting_types=meeting_type).select_related("place").order_by("order", "pk"))
-    if not desks:
-        return None
-    place = desks[0].place
-    meeting_type.__dict__.setdefault("_serving_desks", {})[place.pk] = [desk.pk for desk in desks]
-    return place
+_FIRST_FREE_SQL = """
+SELECT start FROM appointments_slot WHERE desk_id = ANY(%s) AND start >= %s AND start < %s
+AND (taken_by_id IS NULL OR held_until <= %s) AND (%s OR NOT reserved) ORDER BY start LIMIT 1
+"""
 
 
 def first_free_day(place: Place, meeting_type: MeetingType, *, channel: str, now: dt.datetime | None = None):
     """The day of the first free unit a booking could start on (a cheap guess of the first week to show)."""
     now = now or timezone.now()
     earliest, latest = booking_window(place, channel, now)
-    query = Slot.objects.filter(desk_id__in=serving_desks(place, meeting_type), start__gte=earliest,
-                                start__lt=latest).filter(Q(taken_by=None) | Q(held_until__lte=now))
-    if channel not in AGENT_CHANNELS:
-        query = query.filter(reserved=False)
-    first = query.order_by("start").values_list("start", flat=True).first()
+    desks = serving_desks(place, meeting_type)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_FIRST_FREE_SQL, [desks, earliest, latest, now, channel in AGENT_CHANNELS])
+            row = cursor.fetchone()
+        first = row[0] if row else None
+    else:
+        query = Slot.objects.filter(desk_id__in=desks, start__gte=earliest, start__lt=latest).filter(
+            Q(taken_by=None) | Q(held_until__lte=now))
+        if channel not in AGENT_CHANNELS:
+            query = query.filter(reserved=False)
+        first = query.order_by("start").values_list("start", flat=True).first()
     return first.astimezone(PARIS).date() if first else None
 
 

@@ -59,17 +59,22 @@ def start(request):
     })
 
 
+def _active_by_slug(model, slug):
+    try:
+        return model.objects.get(is_active=True, slug=slug) if slug else None
+    except model.DoesNotExist:
+        return None
+
+
 def _chosen(request):
-    """(meeting type, place, None), or (None, None, a redirect to the choice with a message). The place's desks
-    receiving the type are read with the place (`slots.place_serving`) and remembered for the request."""
+    """(meeting type, place, None), or (None, None, a redirect to the choice with a message)."""
     motif, lieu = request.GET.get("motif", ""), request.GET.get("lieu", "")
-    meeting_type = MeetingType.objects.filter(is_active=True, slug=motif).first()
-    place = slotlib.place_serving(lieu, meeting_type) if meeting_type is not None else None
-    if place is not None:
+    meeting_type = _active_by_slug(MeetingType, motif)
+    place = _active_by_slug(Place, lieu) if meeting_type else None
+    if place is not None and slotlib.serving_desks(place, meeting_type):
         return meeting_type, place, None
-    # Rarely here: tell an unknown choice from a type not offered at this place.
-    if (meeting_type is None or not _meeting_types().filter(pk=meeting_type.pk).exists()
-            or not Place.objects.filter(is_active=True, slug=lieu).exists()):
+    # Rarely here: tell an unknown choice (or a type offered nowhere) from a type not offered at this place.
+    if meeting_type is None or place is None or not _meeting_types().filter(pk=meeting_type.pk).exists():
         messages.error(request, _("Choisissez un motif et un lieu."))
         return None, None, redirect(reverse("appointments:start") + "?" + request.GET.urlencode())
     messages.error(request, _("Ce motif n'est pas proposé dans ce lieu : choisissez un autre lieu."))
