@@ -303,6 +303,7 @@ class Client:
         self.base = base
         self.timings = timings if timings is not None else []  # (kind, seconds, status)
         self.think_ms = think_ms
+        self.last_think = 0.0
         self.rng = rng or random.Random(0)  # noqa: S311 (load generation)
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
                                                   NoRedirect())
@@ -322,8 +323,10 @@ class Client:
 
     def request(self, path, data=None, content_type=None, kind=None):
         url = path if path.startswith("http") else self.base + path
+        self.last_think = 0.0
         if data is not None and self.think_ms:
-            time.sleep(self.rng.uniform(0.5, 1.5) * self.think_ms / 1000)  # a person filling in the page
+            self.last_think = self.rng.uniform(0.5, 1.5) * self.think_ms / 1000
+            time.sleep(self.last_think)  # a person filling in the page (not counted in the latencies)
         status, headers, text = self._one(url, data, content_type, kind or ("POST" if data is not None else "GET"))
         for _hop in range(5):
             if status not in (301, 302, 303):
@@ -367,7 +370,8 @@ class Client:
         submit_url = next(action for action in page.actions if action.rstrip("/").endswith("/envoyer"))
         began = time.perf_counter()
         url, html = self.post(submit_url, page.hidden, kind="submit POST")
-        submit_seconds = time.perf_counter() - began  # the submit and the confirmation page it redirects to
+        # The submit and the confirmation page it redirects to, without the pause before clicking.
+        submit_seconds = time.perf_counter() - began - self.last_think
         if "/confirmation/" not in url:
             raise RuntimeError(f"confirmation attendue, reçu {url}")
         match = re.search(rf"{prefix}-\d{{4}}-\d{{6}}", html)
