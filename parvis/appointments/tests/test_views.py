@@ -2,6 +2,7 @@
 guess), "Mes rendez-vous", and bad input."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import signing
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parvis.appointments import services
+from parvis.appointments import slots as slotlib
 from parvis.appointments.models import Appointment, Status
 from parvis.appointments.tests.factories import make_agenda
 from parvis.appointments.tests.helpers import book, offers_on
@@ -254,3 +256,32 @@ def test_my_appointments_and_the_include_for_mes_demandes(client, resident, agen
     request.user = resident
     html = Template('{% include "appointments/_my_appointments.html" %}').render(Context({"request": request}))
     assert "Mes rendez-vous à venir" in html and cni.name in html
+
+
+def test_the_booking_requests_keep_their_query_budget(client, resident, agenda, django_assert_max_num_queries):
+    """The residents' booking path under a rush (bench/appointments_rush.py): the list of times, the hold, the
+    confirmation and a refusal (taken meanwhile) each stay within a fixed number of queries, whatever the
+    number of free times shown. Session and account included."""
+    place, cni, _pickup = agenda
+    with django_assert_max_num_queries(8):
+        page = client.get(slots_url(place, cni)).content.decode()
+    values = re.findall(r'name="creneau" id="creneau-[^"]+" value="([^"]+)"', page)
+    assert len(values) >= 3
+    with django_assert_max_num_queries(13):
+        response = client.post(slots_url(place, cni), {"creneau": values[0]})
+    assert response.status_code == 302
+    with django_assert_max_num_queries(12):
+        response = client.post(response["Location"], {"first_name": "Noé", "last_name": "Petit",
+                                                      "email": "noe@example.org", "application_ids": "ABCDE12345"})
+    assert "/gerer/" in response["Location"]
+    # Both desks taken at the chosen time: the refusal proposes the nearest times without listing the week.
+    taken = slotlib.parse_offer_value(values[1])
+    for _desk in range(2):
+        services.hold_slot(place=place, meeting_type=cni, start=taken, applicant=make_resident())
+    client.force_login(make_resident())
+    with django_assert_max_num_queries(7):
+        response = client.post(slots_url(place, cni), {"creneau": values[1]})
+    page = response.content.decode()
+    assert response.status_code == 409 and 'role="alert"' in page
+    assert re.findall(r'name="creneau" id="proche-[^"]+" value="([^"]+)"', page)[:2] == [values[0], values[2]]
+    assert 'id="creneau-' not in page and "Voir tous les horaires libres de la semaine du" in page
