@@ -236,3 +236,38 @@ def test_offer_values_round_trip_and_tampered_values_are_refused():
 def test_place_without_active_desk_offers_nothing():
     place = make_place(desks=0)
     assert slotlib.free_starts(place, make_meeting_type(place.department), now=paris(2027, 2, 28, 8, 0)) == []
+
+
+@pytest.mark.django_db
+def test_the_database_and_the_python_readings_of_units_give_the_same_offers(monkeypatch):
+    """On PostgreSQL the flags and the instants come from SQL; elsewhere from the ORM rows: same offers, for
+    every channel and option (holds, expired holds, reserved units, a unit held by the appointment moved)."""
+    from django.db import connection
+
+    place, cni, pickup = make_agenda(generate=False, desks=3, reserved_share=20,
+                                     hours=(("09:00", "12:00"), ("13:30", "17:05")))
+    slotlib.generate_slots(place, MONDAY, MONDAY + dt.timedelta(days=2))
+    now = paris(2027, 2, 28, 8, 0)
+    for minutes in (0, 10, 50, 130):
+        hold_slot(place=place, meeting_type=pickup, start=paris(2027, 3, 1, 9, 0) + dt.timedelta(minutes=minutes),
+                  now=now)
+    own = hold_slot(place=place, meeting_type=cni, start=paris(2027, 3, 2, 10, 0), now=now)
+    hold_slot(place=place, meeting_type=cni, start=paris(2027, 3, 2, 10, 20), now=now - dt.timedelta(hours=1))
+
+    def everything():
+        results = []
+        for meeting_type in (cni, pickup):
+            for channel in (Channel.WEB, Channel.PHONE):
+                for options in ({}, {"include_taken": True}, {"own_appointment_id": own.pk},
+                                {"start": paris(2027, 3, 1, 9, 20), "end": paris(2027, 3, 2, 11, 0)},
+                                {"start": paris(2027, 3, 2, 9, 10), "limit": 3}):
+                    results.append([(o.start, o.end, o.desk_ids) for o in slotlib.free_starts(
+                        place, meeting_type, channel=channel, now=now, **options)])
+        results.append(slotlib.offer_at(place, cni, paris(2027, 3, 2, 10, 0), now=now))
+        results.append(slotlib.first_free_day(place, cni, channel=Channel.WEB, now=now))
+        return results
+
+    first = everything()
+    assert any(first[0]) and first[0] != first[1]
+    monkeypatch.setattr(connection, "vendor", "another")
+    assert everything() == first
