@@ -162,9 +162,9 @@ def test_agent_document_download_is_logged(client, team):
 
 # session, user, roles, case, access log (5); documents, pieces requests, reasons request, decisions, messages and
 # their documents, notes, failed emails, events, the agents of the assignment select (10); the assignee (1: not
-# in get_case_for_agent's select_related); the layout's commune and agent check (2). Pinned: more events,
-# messages, notes or documents must not add queries.
-PAGE_QUERIES = 18
+# in get_case_for_agent's select_related); the layout's commune is read once per process and the agent check
+# comes with the user. Pinned: more events, messages, notes or documents must not add queries.
+PAGE_QUERIES = 16
 
 
 def test_case_page_query_count_does_not_grow(client, team, django_assert_max_num_queries):

@@ -79,9 +79,9 @@ def test_list_shows_drafts_and_cases(client, resident, procedure):
     assert today  # dates shown as dd/mm/yyyy
 
 
-# session, user, drafts, cases, pending pieces requests, upcoming appointments;
-# the layout's commune and agent-role check.
-LIST_QUERIES = 8
+# session, user (with the agent-role check), drafts, cases, pending pieces requests, upcoming appointments;
+# the layout's commune (read once per process: the test's first request reads it).
+LIST_QUERIES = 7
 
 
 def test_list_query_count_does_not_grow(client, resident, procedure, django_assert_max_num_queries):
