@@ -228,9 +228,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"expected_client_answers": {"()": "django.utils.log.CallbackFilter",
+                                            "callback": "ext://parvis.logfilters.not_an_expected_client_answer"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # 400 (form errors) and 409 (taken meanwhile) are normal answers: not logged as warnings.
+        "django.request": {"filters": ["expected_client_answers"]},
+    },
 }
 
 # --- Appointments (docs/operations-appointments.md) -----------------------------------------------
