@@ -1,7 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef
 
-from parvis.accounts.models import UserManager
+from parvis.accounts.models import User, UserManager
 
 
 class EmailBackend(ModelBackend):
@@ -22,15 +22,9 @@ class EmailBackend(ModelBackend):
         from parvis.organisation.models import AgentRole
 
         try:
-            user = (type(self)._user_model()._default_manager
+            user = (User._default_manager
                     .annotate(has_agent_role=Exists(AgentRole.objects.filter(user=OuterRef("pk"))))
                     .get(pk=user_id))
-        except type(self)._user_model().DoesNotExist:
+        except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
-
-    @staticmethod
-    def _user_model():
-        from django.contrib.auth import get_user_model
-
-        return get_user_model()

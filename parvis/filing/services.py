@@ -172,22 +172,16 @@ def save_page(draft, form, current_page, uploaded_by=None) -> dict:
         locked.expiry_warned_at = None
         locked.save(update_fields=["answers", "current_page", "expires_at", "expiry_warned_at", "updated_at"])
         # Only this page's file fields can have dropped a file: the other answers are unchanged.
-        if any(item.type == "file" for section in form.page.sections for item in section.fields):
-            if locked.revision_id == draft.revision_id:
-                locked.revision = draft.revision  # already loaded with the draft
-            _prune_files(locked)
+        if any(item.type == "file" for item in form.page.fields):
+            _prune_files(locked, form.definition)
     draft.answers, draft.current_page, draft.expires_at = locked.answers, locked.current_page, locked.expires_at
     return values
 
 
-def _referenced_file_ids(draft):
-    definition = definition_for(draft)
-    return {ref["file_id"] for _, ref in definition.file_refs(draft.answers)}
-
-
-def _prune_files(draft):
-    """Deletes the draft's files its answers no longer reference (removed or replaced)."""
-    referenced = _referenced_file_ids(draft)
+def _prune_files(draft, definition):
+    """Deletes the draft's files its answers no longer reference (removed or replaced). `definition`: the form
+    of the draft's revision, already built by the caller."""
+    referenced = {ref["file_id"] for _, ref in definition.file_refs(draft.answers)}
     unused = [df for df in draft.files.select_related("stored_file") if str(df.stored_file_id) not in referenced]
     delete_stored_files([df.stored_file for df in unused])
 
