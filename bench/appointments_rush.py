@@ -36,22 +36,31 @@ import os
 import queue
 import random
 import re
-import socket
-import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+from _common import (
+    GUNICORN,
+    PYTHON,
+    ROOT,
+    NoRedirect,
+    database_url,
+    free_port,
+    ms,
+    percentile,
+    recreate_database,
+    run,
+    start_process,
+    stop,
+    timed_request,
+    wait_http,
+)
+
 DB_NAME = "parvis_bench_appointments"
-ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 WORK = ROOT / "bench" / "results" / "work-appointments"
 REQUEST_TIMEOUT = 60
 DESKS = 5
@@ -60,66 +69,15 @@ HOURS = (("09:00", "12:00"), ("13:30", "17:00"))  # 9 + 10 runs of 20 minutes pe
 
 # --- Processes and database ---------------------------------------------------------------------------
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url():
-    return f"{ADMIN_URL.rsplit('/', 1)[0]}/{DB_NAME}"
-
-
-def recreate_database():
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
 def bench_env(http_port):
     env = dict(os.environ)
     env.update({
-        "DATABASE_URL": database_url(), "DB_CONN_MAX_AGE": "3600", "DEBUG": "false",
+        "DATABASE_URL": database_url(DB_NAME), "DB_CONN_MAX_AGE": "3600", "DEBUG": "false",
         "SECRET_KEY": "bench-" + "k" * 60, "ALLOWED_HOSTS": "127.0.0.1", "SITE_URL": f"http://127.0.0.1:{http_port}",
         "TASKS_BACKEND": "database", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "MEDIA_ROOT": str(WORK / "media"), "LOG_LEVEL": "WARNING", "ANTS_API_URL": "",
     })
     return env
-
-
-def run(cmd, env, log):
-    with open(log, "ab") as out:
-        subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=out, stderr=subprocess.STDOUT, timeout=600)
-
-
-def start(cmd, env, log):
-    out = open(log, "ab")  # noqa: SIM115 (kept open for the process's life)
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def stop(process):
-    if process and process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def wait_http(url, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (127.0.0.1 only)
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} ne répond pas")
 
 
 def django_setup(env):
@@ -263,11 +221,6 @@ NEXT_WEEK = re.compile(r'<a class="button" href="(\?[^"]*semaine=[^"]+)">Voir le
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 class Browser:
     def __init__(self, base, session_key):
         self.base = base
@@ -279,13 +232,7 @@ class Browser:
     def request(self, path, data=None):
         url = path if path.startswith("http") else self.base + path
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        started = time.perf_counter()
-        try:
-            with self.opener.open(urllib.request.Request(url, data=body), timeout=REQUEST_TIMEOUT) as response:
-                status, headers, text = response.status, response.headers, response.read().decode()
-        except urllib.error.HTTPError as error:
-            status, headers, text = error.code, error.headers, error.read().decode(errors="replace")
-        return status, headers, text, time.perf_counter() - started
+        return timed_request(self.opener, url, body, timeout=REQUEST_TIMEOUT)
 
 
 class Stats:
@@ -434,7 +381,7 @@ def raw_sql_rate(place, meeting_type, threads):
     lock = threading.Lock()
 
     def worker():
-        with psycopg.connect(database_url()) as connection:
+        with psycopg.connect(database_url(DB_NAME)) as connection:
             while True:
                 try:
                     desk, start, end, units = runs.get_nowait()
@@ -502,18 +449,6 @@ def check_no_overbooking(place, pool):
             "booked_without_their_2_units": not_owning, "free_units_left": free_units}
 
 
-def percentile(values, p):
-    if not values:
-        return None
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(sorted(values), n=100, method="inclusive")[p - 1]
-
-
-def ms(seconds):
-    return None if seconds is None else round(seconds * 1000, 1)
-
-
 def summary(values):
     return {"count": len(values), "p50_ms": ms(percentile(values, 50)), "p95_ms": ms(percentile(values, 95)),
             "p99_ms": ms(percentile(values, 99)), "max_ms": ms(max(values) if values else None)}
@@ -544,14 +479,14 @@ def main():
     gunicorn = None
     try:
         print(f"Base {DB_NAME} recréée, migrations… (journal : {log})", flush=True)
-        recreate_database()
+        recreate_database(DB_NAME)
         run([str(PYTHON), "manage.py", "migrate", "--noinput"], env, log)
         django_setup(env)
         meeting_type, http_place, raw_place, sessions = create_data(args.pool, 2 * args.pool + args.clients)
         from django.db import connection
 
         connection.close()
-        gunicorn = start([str(GUNICORN), "parvis.wsgi:application", "--bind", f"127.0.0.1:{http_port}",
+        gunicorn = start_process([str(GUNICORN), "parvis.wsgi:application", "--bind", f"127.0.0.1:{http_port}",
                           "--workers", str(args.workers), "--timeout", "120", "--backlog", "2048"], env, log)
         base = f"http://127.0.0.1:{http_port}"
         wait_http(f"{base}/rendez-vous/")

@@ -29,24 +29,33 @@ import json
 import os
 import random
 import re
-import socket
-import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 from html import unescape
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+from _common import (
+    GUNICORN,
+    PYTHON,
+    ROOT,
+    NoRedirect,
+    database_url,
+    free_port,
+    ms,
+    percentile,
+    recreate_database,
+    run,
+    start_process,
+    stop,
+    timed_request,
+    wait_http,
+)
+
 DB_NAME = "parvis_bench"
-ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "banc d'essai solide 2026"
 REQUEST_TIMEOUT = 60
 WORK = Path(os.environ.get("BENCH_WORKDIR", str(ROOT / "bench" / "results" / "work")))
@@ -105,64 +114,16 @@ def sample_png():
 
 # --- Processes and database ---------------------------------------------------------------------------
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def recreate_database():
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
 def bench_env(smtp_port, http_port):
-    base = ADMIN_URL.rsplit("/", 1)[0]
     env = dict(os.environ)
     env.update({
-        "DATABASE_URL": f"{base}/{DB_NAME}", "DB_CONN_MAX_AGE": "60", "DEBUG": "false",
+        "DATABASE_URL": database_url(DB_NAME), "DB_CONN_MAX_AGE": "60", "DEBUG": "false",
         "SECRET_KEY": "bench-" + "k" * 60, "ALLOWED_HOSTS": "127.0.0.1", "SITE_URL": f"http://127.0.0.1:{http_port}",
         "TASKS_BACKEND": "database", "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), "MEDIA_ROOT": str(WORK / "media"),
         "LOG_LEVEL": "WARNING", "LOGIN_MAX_FAILURES_PER_IP": "1000",
     })
     return env
-
-
-def run(cmd, env, log):
-    with open(log, "ab") as out:
-        subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=out, stderr=subprocess.STDOUT, timeout=600)
-
-
-def start(cmd, env, log):
-    out = open(log, "ab")  # kept open for the process's life
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def stop(process):
-    if process and process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def wait_http(url, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (127.0.0.1 only)
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} ne répond pas")
 
 
 # --- Django side (this process) -----------------------------------------------------------------------
@@ -292,11 +253,6 @@ def multipart(fields, files):
     return b"\r\n".join(lines), f"multipart/form-data; boundary={boundary}"
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 class Client:
     """A browser: cookies, redirects followed by hand so that every HTTP request is timed on its own."""
 
@@ -310,17 +266,9 @@ class Client:
                                                   NoRedirect())
 
     def _one(self, url, data, content_type, kind):
-        request = urllib.request.Request(url, data=data)  # noqa: S310 (127.0.0.1 only)
-        if content_type:
-            request.add_header("Content-Type", content_type)
-        began = time.perf_counter()
-        try:
-            with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
-                status, headers, body = response.status, response.headers, response.read()
-        except urllib.error.HTTPError as error:
-            status, headers, body = error.code, error.headers, error.read()
-        self.timings.append((kind, time.perf_counter() - began, status))
-        return status, headers, body.decode(errors="replace")
+        status, headers, text, seconds = timed_request(self.opener, url, data, content_type, timeout=REQUEST_TIMEOUT)
+        self.timings.append((kind, seconds, status))
+        return status, headers, text
 
     def request(self, path, data=None, content_type=None, kind=None):
         url = path if path.startswith("http") else self.base + path
@@ -484,18 +432,6 @@ def wait_for_tasks(timeout=300):
 
 # --- Figures ------------------------------------------------------------------------------------------
 
-def percentile(values, p):
-    if not values:
-        return 0.0
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(sorted(values), n=100, method="inclusive")[p - 1]
-
-
-def ms(seconds):
-    return round(seconds * 1000, 1)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=20)
@@ -528,7 +464,7 @@ def main():
     gunicorn = worker = None
     try:
         print(f"Base {DB_NAME} recréée, migrations… (journal : {log})", flush=True)
-        recreate_database()
+        recreate_database(DB_NAME)
         run([str(PYTHON), "manage.py", "migrate", "--noinput"], env, log)
         django_setup(env)
         from django.conf import settings
@@ -542,9 +478,9 @@ def main():
         if not args.skip_http:
             smtp.clear()
             queue_backlog(procedure, args.backlog)
-            gunicorn = start([str(GUNICORN), "parvis.wsgi:application", "--bind", f"127.0.0.1:{http_port}",
+            gunicorn = start_process([str(GUNICORN), "parvis.wsgi:application", "--bind", f"127.0.0.1:{http_port}",
                               "--workers", str(args.workers), "--timeout", "120"], env, log)
-            worker = start(["nice", "-n", str(args.worker_nice), str(PYTHON), "manage.py", "db_worker",
+            worker = start_process(["nice", "-n", str(args.worker_nice), str(PYTHON), "manage.py", "db_worker",
                             "--interval", "0.2", "--no-startup-delay",
                             "--no-reload"], env, log)
             wait_http(f"http://127.0.0.1:{http_port}/compte/connexion/")

@@ -32,12 +32,11 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ADMIN_URL, ROOT, database_url, recreate_database
+
 DB_NAME = "parvis_bench_inbox"
-ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 DEPARTMENT = "etat-civil"
 AGENT = "instructeur.etatcivil@admiville.fr"
 HEAD = "chef.etatcivil@admiville.fr"
@@ -73,17 +72,8 @@ def percentile(values, fraction):
     return ordered[index]
 
 
-def recreate_database():
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
 def django_setup():
-    base = ADMIN_URL.rsplit("/", 1)[0]
-    os.environ.update({"DATABASE_URL": f"{base}/{DB_NAME}", "DEBUG": "false", "DB_CONN_MAX_AGE": "600",
+    os.environ.update({"DATABASE_URL": database_url(DB_NAME), "DEBUG": "false", "DB_CONN_MAX_AGE": "600",
                        "SECRET_KEY": "bench-" + "k" * 60, "ALLOWED_HOSTS": "testserver,127.0.0.1",
                        "LOG_LEVEL": "WARNING", "TASKS_BACKEND": "immediate"})
     os.environ["DJANGO_SETTINGS_MODULE"] = "parvis.settings"
@@ -382,7 +372,7 @@ def main():
         results["small"], results["large"] = measure(
             [Target(f"{DB_NAME}_small", "petite base"), Target(DB_NAME, "grande base")], args.runs)
         return finish(results, results["small"], results["large"])
-    recreate_database()
+    recreate_database(DB_NAME)
     django_setup()
     from django.core.management import call_command
     from django.db import connection
