@@ -11,8 +11,13 @@ from parvis.appointments import slots as slotlib
 from parvis.cases.deadlines import PARIS
 
 
-def _monday(day: dt.date) -> dt.date:
+def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
+
+
+def week_url(base_params, day: dt.date) -> str:
+    """The query string of the week picker showing the week of `day` (any day of it)."""
+    return "?" + urlencode({**(base_params or {}), "semaine": day.isoformat()})
 
 
 def _parse_day(value):
@@ -32,15 +37,15 @@ def picker(params, *, place, meeting_type, channel, own_appointment_id=None, bas
     earliest, latest = slotlib.booking_window(place, channel, now)
     selected = params.get("creneau", "")
     selected_start = slotlib.parse_offer_value(selected)
-    first_week = _monday(earliest.astimezone(PARIS).date())
-    last_week = _monday(latest.astimezone(PARIS).date())
+    first_week = monday_of(earliest.astimezone(PARIS).date())
+    last_week = monday_of(latest.astimezone(PARIS).date())
     week = _parse_day(params.get("semaine"))
     if week is None and selected_start is not None:
         week = selected_start.date()
     if week is None:
         week = slotlib.first_free_day(place, meeting_type, channel=channel, now=now) or \
             earliest.astimezone(PARIS).date()
-    week = min(max(_monday(week), first_week), last_week)
+    week = min(max(monday_of(week), first_week), last_week)
     start = dt.datetime.combine(week, dt.time.min, tzinfo=PARIS)
     end = start + dt.timedelta(days=7)
     offers = [offer for offer in slotlib.free_starts(place, meeting_type, channel=channel, start=start, end=end,
@@ -51,20 +56,15 @@ def picker(params, *, place, meeting_type, channel, own_appointment_id=None, bas
         found = slotlib.free_starts(place, meeting_type, channel=channel, start=end, now=now,
                                     own_appointment_id=own_appointment_id, limit=1)
         next_offer = found[0] if found else None
-    base = dict(base_params or {})
-
-    def week_url(day):
-        return "?" + urlencode({**base, "semaine": day.isoformat()})
-
     return {
         "days": slotlib.group_by_day(offers),
         "offer_count": len(offers),
         "selected": selected,
         "week_start": week,
         "week_end": week + dt.timedelta(days=6),
-        "previous_week_url": week_url(week - dt.timedelta(days=7)) if week > first_week else "",
-        "next_week_url": week_url(week + dt.timedelta(days=7)) if week < last_week else "",
+        "previous_week_url": week_url(base_params, week - dt.timedelta(days=7)) if week > first_week else "",
+        "next_week_url": week_url(base_params, week + dt.timedelta(days=7)) if week < last_week else "",
         "next_offer": next_offer,
-        "next_offer_url": week_url(next_offer.local_start.date()) if next_offer else "",
+        "next_offer_url": week_url(base_params, next_offer.local_start.date()) if next_offer else "",
         "latest": latest,
     }

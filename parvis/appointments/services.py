@@ -208,6 +208,11 @@ def _stale(now, prefix=""):
     return Q(**{f"{prefix}status": Status.HELD, f"{prefix}held_until__lte": now}) | Q(**{f"{prefix}start__lte": now})
 
 
+def _is_stale(status, start, held_until, now) -> bool:
+    """`_stale` read on values already loaded."""
+    return (status == Status.HELD and held_until is not None and held_until <= now) or start <= now
+
+
 def _release_stale_claims(kind, now, *, applicant=None, application_ids=()):
     if applicant is not None:
         Appointment.objects.filter(applicant=applicant, status=Status.HELD, held_until__lte=now).update(
@@ -237,7 +242,7 @@ def _clear_claims_before_hold(applicant, kind, now):
             elif held_until is not None and held_until <= now:
                 lapsed.append(pk)
         elif future_claim == kind:
-            if start <= now:
+            if _is_stale(status, start, held_until, now):
                 begun.append(pk)
             else:
                 existing = pk
@@ -266,8 +271,7 @@ def _claims_of_numbers(appointment, kind, application_ids, now):
         if appointment_id == appointment.pk:
             own = True
         elif future_claim == kind and number in application_ids:
-            if (status not in ACTIVE or start <= now
-                    or (status == Status.HELD and held_until is not None and held_until <= now)):
+            if status not in ACTIVE or _is_stale(status, start, held_until, now):
                 lapsed.append(pk)
             elif taken is None:
                 taken = pk

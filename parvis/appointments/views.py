@@ -3,9 +3,6 @@ through the signed link of the confirmation email. Thin: the work is in services
 
 from __future__ import annotations
 
-import datetime as dt
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -21,7 +18,7 @@ from parvis.appointments.access import get_appointment_by_token, get_appointment
 from parvis.appointments.forms import ContactForm
 from parvis.appointments.ics import build_ics
 from parvis.appointments.models import Channel, MeetingType, Place, Status, WaitingListEntry
-from parvis.appointments.picker import picker
+from parvis.appointments.picker import monday_of, picker, week_url
 from parvis.organisation.models import Commune
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -104,10 +101,8 @@ def choose_slot(request):
     context = {"meeting_type": meeting_type, "place": place, "error": error}
     base_params = {"motif": meeting_type.slug, "lieu": place.slug}
     if isinstance(error, services.SlotUnavailable):
-        day = slotlib.parse_offer_value(request.POST.get("creneau", "")).date()
-        monday = day - dt.timedelta(days=day.weekday())
-        context["week_url"] = "?" + urlencode({**base_params, "semaine": monday.isoformat()})
-        context["week_day"] = monday
+        monday = monday_of(slotlib.parse_offer_value(request.POST.get("creneau", "")).date())
+        context["week_url"], context["week_day"] = week_url(base_params, monday), monday
     else:
         context.update(picker(request.GET, place=place, meeting_type=meeting_type, channel=Channel.WEB,
                               base_params=base_params))
