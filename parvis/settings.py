@@ -250,6 +250,9 @@ ANTS_DECLARATION_MAX_ATTEMPTS = env_int("ANTS_DECLARATION_MAX_ATTEMPTS", 10, min
 # A slot chosen online is held this long while the resident confirms.
 APPOINTMENT_HOLD_MINUTES = env_int("APPOINTMENT_HOLD_MINUTES", 15, minimum=1)
 APPOINTMENT_REMINDER_HOURS = env_int("APPOINTMENT_REMINDER_HOURS", 48, minimum=1)
+# When the time a resident chose was taken meanwhile, the nearest free time of the same day within this many
+# minutes is held instead (the resident confirms it or chooses another). 0: never, only propose the nearest.
+APPOINTMENT_SUBSTITUTE_MINUTES = env_int("APPOINTMENT_SUBSTITUTE_MINUTES", 120, minimum=0)
 SMS_BACKEND = env_str("SMS_BACKEND", "parvis.appointments.sms.ConsoleSMSBackend")
 
 # --- Back-office (docs/agent-guide-inbox.md, docs/performance-inbox.md) ---------------------------

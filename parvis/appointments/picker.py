@@ -42,20 +42,31 @@ def picker(params, *, place, meeting_type, channel, own_appointment_id=None, bas
     week = _parse_day(params.get("semaine"))
     if week is None and selected_start is not None:
         week = selected_start.date()
-    if week is None:
+    guessed = week is None
+    if guessed:
         week = slotlib.first_free_day(place, meeting_type, channel=channel, now=now) or \
             earliest.astimezone(PARIS).date()
-    week = min(max(monday_of(week), first_week), last_week)
-    start = dt.datetime.combine(week, dt.time.min, tzinfo=PARIS)
-    end = start + dt.timedelta(days=7)
-    offers = [offer for offer in slotlib.free_starts(place, meeting_type, channel=channel, start=start, end=end,
-                                                     now=now, own_appointment_id=own_appointment_id)
-              if offer.start != exclude_start]  # moving to the current time changes nothing
+
+    def week_of_offers(day):
+        week = min(max(monday_of(day), first_week), last_week)
+        start = dt.datetime.combine(week, dt.time.min, tzinfo=PARIS)
+        end = start + dt.timedelta(days=7)
+        offers = [offer for offer in slotlib.free_starts(place, meeting_type, channel=channel, start=start, end=end,
+                                                         now=now, own_appointment_id=own_appointment_id)
+                  if offer.start != exclude_start]  # moving to the current time changes nothing
+        return week, end, offers
+
+    week, end, offers = week_of_offers(week)
     next_offer = None
     if not offers:
         found = slotlib.free_starts(place, meeting_type, channel=channel, start=end, now=now,
                                     own_appointment_id=own_appointment_id, limit=1)
         next_offer = found[0] if found else None
+        if guessed and next_offer is not None:
+            # The first free unit was a lone one (too short for this type): show the week of the first real
+            # offer at once rather than a link to it.
+            week, end, offers = week_of_offers(next_offer.local_start.date())
+            next_offer = None
     return {
         "days": slotlib.group_by_day(offers),
         "offer_count": len(offers),

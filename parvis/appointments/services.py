@@ -29,6 +29,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parvis.appointments import slots as slotlib
+from parvis.appointments.errors import (  # noqa: F401 (callers catch them as services.<Error>)
+    AlreadyBooked,
+    ApplicationIdAlreadyBooked,
+    BookingError,
+    HoldExpired,
+    InvalidState,
+    NotOffered,
+    OutsideBookingWindow,
+    SlotUnavailable,
+)
 from parvis.appointments.models import (
     AntsAction,
     ApplicationId,
@@ -47,47 +57,6 @@ logger = logging.getLogger(__name__)
 
 ACTIVE = (Status.HELD, Status.BOOKED)
 MANAGE_SALT = "parvis.appointments.manage"
-
-
-# --- Errors (their message is shown to the person booking) -----------------------------------------
-
-
-class BookingError(Exception):
-    default_message = ""
-
-    def __init__(self, message=None, *, nearest=None, existing=None):
-        super().__init__(str(message or self.default_message))
-        self.message = str(message or self.default_message)
-        self.nearest = nearest or []
-        self.existing = existing
-
-
-class NotOffered(BookingError):
-    default_message = "Ce créneau n'est pas proposé. Choisissez un horaire dans la liste."
-
-
-class OutsideBookingWindow(BookingError):
-    default_message = "Ce créneau n'est pas ouvert à la réservation (trop proche ou trop lointain)."
-
-
-class SlotUnavailable(BookingError):
-    default_message = "Ce créneau vient d'être réservé par quelqu'un d'autre."
-
-
-class HoldExpired(BookingError):
-    default_message = "Le délai pour confirmer est dépassé et le créneau a été réservé par quelqu'un d'autre."
-
-
-class AlreadyBooked(BookingError):
-    default_message = "Vous avez déjà un rendez-vous à venir pour ce motif."
-
-
-class ApplicationIdAlreadyBooked(BookingError):
-    default_message = "Ce numéro de pré-demande a déjà un rendez-vous à venir dans notre commune."
-
-
-class InvalidState(BookingError):
-    default_message = "Ce rendez-vous ne peut plus être modifié."
 
 
 # --- History, links -----------------------------------------------------------------------------------
@@ -310,10 +279,11 @@ def _retrying_deadlocks(function):
 
 def hold_slot(*, place: Place, meeting_type: MeetingType, start: dt.datetime, applicant=None,
               channel: str = Channel.WEB, by=None, now: dt.datetime | None = None, lock: bool = True,
-              _guard: bool = True, _before_write=None) -> Appointment:
+              instead_of: dt.datetime | None = None, _guard: bool = True, _before_write=None) -> Appointment:
     """Takes the units of a run for APPOINTMENT_HOLD_MINUTES while the person confirms.
 
     `applicant`: the resident's account (None for a person without one, booked by an agent).
+    `instead_of`: the time first chosen, taken meanwhile (`hold_slot_or_nearest`), told in the history.
     `_guard`, `_before_write`: for the control test only.
     """
     now = now or timezone.now()
@@ -340,9 +310,12 @@ def hold_slot(*, place: Place, meeting_type: MeetingType, start: dt.datetime, ap
                 future_claim=meeting_type.kind if applicant is not None else None,
             )
             _write_units(unit_ids, appointment, held_until, now, guard=_guard)
-            record_event(appointment, "held", _("Créneau réservé jusqu'à %(time)s, en attente de confirmation.")
-                         % {"time": local(held_until).strftime("%H:%M")}, actor=by or applicant, channel=channel,
-                         at=now)
+            description = _("Créneau réservé jusqu'à %(time)s, en attente de confirmation.") % {
+                "time": local(held_until).strftime("%H:%M")}
+            if instead_of is not None:
+                description += " " + _("L'horaire choisi d'abord (%(chosen)s) venait d'être pris.") % {
+                    "chosen": _when(instead_of)}
+            record_event(appointment, "held", description, actor=by or applicant, channel=channel, at=now)
             return appointment
 
     try:
@@ -354,6 +327,41 @@ def hold_slot(*, place: Place, meeting_type: MeetingType, start: dt.datetime, ap
         if not error.nearest:
             error.nearest = slotlib.nearest_free_starts(place, meeting_type, start, channel=channel, now=now)
         raise
+
+
+def hold_slot_or_nearest(*, place: Place, meeting_type: MeetingType, start: dt.datetime, applicant,
+                         now: dt.datetime | None = None, tries: int = 3) -> tuple[Appointment, dt.datetime | None]:
+    """A resident's online choice: holds `start`; when it was taken meanwhile, holds instead the nearest free
+    time of the same day within APPOINTMENT_SUBSTITUTE_MINUTES (the resident then confirms it or chooses
+    another). Returns (the hold, the time first chosen when another one is held, else None).
+
+    In a rush, a refusal sends the resident back to choose among times that are being taken as they read:
+    holding the nearest one converges in one step. Each try goes through `hold_slot`, the one path that takes
+    units. Raises the last SlotUnavailable (with its nearest free times) when nothing near is free.
+    """
+    now = now or timezone.now()
+    try:
+        return hold_slot(place=place, meeting_type=meeting_type, start=start, applicant=applicant, now=now), None
+    except SlotUnavailable as error:
+        refusal = error
+    window = dt.timedelta(minutes=settings.APPOINTMENT_SUBSTITUTE_MINUTES)
+    day = local(start).date()
+    tried = set()
+    for _try in range(tries):
+        near = sorted((offer for offer in refusal.nearest or () if offer.start not in tried
+                       and local(offer.start).date() == day and abs(offer.start - start) <= window),
+                      key=lambda offer: (abs(offer.start - start), offer.start))
+        if not near:
+            break
+        tried.add(near[0].start)
+        try:
+            appointment = hold_slot(place=place, meeting_type=meeting_type, start=near[0].start, applicant=applicant,
+                                    now=now, instead_of=start)
+        except SlotUnavailable as error:
+            refusal = error
+            continue
+        return appointment, start
+    raise refusal
 
 
 def _expire_hold(appointment_id, now):

@@ -83,7 +83,8 @@ def _chosen(request):
 def choose_slot(request):
     """Step 2: the free start times of one week; choosing one holds it for the resident.
 
-    When the time was taken meanwhile (409), the page proposes the nearest free times and links to the week
+    When the time was taken meanwhile, the nearest free time of the same day is held instead (the confirmation
+    page says so); when none is near (409), the page proposes the nearest free times and links to the week
     instead of listing it again: in a rush, refusals are many and must stay cheap."""
     meeting_type, place, refusal = _chosen(request)
     if refusal is not None:
@@ -92,11 +93,17 @@ def choose_slot(request):
     if request.method == "POST":
         value = request.POST.get("creneau", "")
         try:
-            appointment = services.hold_slot(place=place, meeting_type=meeting_type,
-                                             start=slotlib.parse_offer_value(value), applicant=request.user)
+            appointment, instead_of = services.hold_slot_or_nearest(
+                place=place, meeting_type=meeting_type, start=slotlib.parse_offer_value(value), applicant=request.user)
         except services.BookingError as exc:
             error = exc
         else:
+            if instead_of is not None:
+                messages.warning(request, _(
+                    "L'horaire de %(chosen)s vient d'être pris par quelqu'un d'autre. Nous vous gardons le plus "
+                    "proche, %(held)s : confirmez-le ci-dessous, ou choisissez un autre horaire.") % {
+                    "chosen": services.local(instead_of).strftime("%H:%M"),
+                    "held": services.local(appointment.start).strftime("%H:%M")})
             return redirect("appointments:confirm", appointment.pk)
     context = {"meeting_type": meeting_type, "place": place, "error": error}
     base_params = {"motif": meeting_type.slug, "lieu": place.slug}

@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from parvis.appointments import services
 from parvis.appointments import slots as slotlib
-from parvis.appointments.models import Appointment, Status
+from parvis.appointments.models import Appointment, Slot, Status
+from parvis.appointments.picker import monday_of as picker_monday
 from parvis.appointments.tests.factories import make_agenda
 from parvis.appointments.tests.helpers import book, offers_on
+from parvis.cases.deadlines import PARIS
 from parvis.testing.factories import make_resident
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +61,27 @@ def test_the_slot_page_groups_free_times_by_day_in_fieldsets(client, resident, a
     offer = offers_on(place, cni, days_ahead=7)[0]
     assert f'value="{offer.value}"' in page and "9 h 00" in page
     assert "Semaine précédente" in page
+
+
+def test_a_week_with_only_lone_free_units_is_skipped_for_the_first_offer(client, resident,
+                                                                         django_assert_max_num_queries):
+    """The first week shown is guessed from the first free unit; when that unit is too short for the type (the
+    rest of the week taken), the page shows the week of the first real offer instead of a link to it."""
+    place, cni, _pickup = make_agenda(desks=1, days=14)
+    first = offers_on(place, cni, days_ahead=1)[0]
+    holder = book(make_resident(), place, cni, first.start)
+    monday = picker_monday(timezone.localdate())
+    week_end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time.min, tzinfo=PARIS)
+    units = Slot.objects.filter(place=place, start__lt=week_end, taken_by=None).order_by("start")
+    lone = units.last()
+    units.exclude(pk=lone.pk).update(taken_by=holder)
+    with django_assert_max_num_queries(11):
+        page = client.get(slots_url(place, cni)).content.decode()
+    following = slotlib.free_starts(place, cni, start=week_end, limit=1)[0]
+    assert f'value="{following.value}"' in page and "Aucun horaire libre cette semaine" not in page
+    # A week the resident asks for is shown as it is, with the link to the next free time.
+    page = client.get(slots_url(place, cni, semaine=monday.isoformat())).content.decode()
+    assert "Aucun horaire libre cette semaine" in page and "Voir le prochain horaire libre" in page
 
 
 def test_unknown_type_or_place_goes_back_to_the_choice(client, resident, agenda):
@@ -125,7 +148,8 @@ def test_tampered_or_impossible_slots_are_refused(client, resident, agenda, valu
     assert not Appointment.objects.exists()
 
 
-def test_a_slot_taken_meanwhile_shows_the_nearest_free_ones(client, resident):
+def test_a_slot_taken_meanwhile_shows_the_nearest_free_ones(client, resident, settings):
+    settings.APPOINTMENT_SUBSTITUTE_MINUTES = 0  # the commune chose never to hold another time
     place, cni, _pickup = make_agenda(desks=1)
     offers = offers_on(place, cni)
     book(make_resident(), place, cni, offers[2].start)
@@ -136,6 +160,44 @@ def test_a_slot_taken_meanwhile_shows_the_nearest_free_ones(client, resident):
     assert f'id="proche-{offers[1].value.replace(":", "").lower()}"' in page or offers[1].value in page
     response = client.post(slots_url(place, cni), {"creneau": offers[1].value})
     assert response.status_code == 302
+
+
+def test_a_time_taken_meanwhile_holds_the_nearest_free_one_of_the_same_day(client, resident):
+    place, cni, _pickup = make_agenda(desks=1)
+    offers = offers_on(place, cni)
+    book(make_resident(), place, cni, offers[4].start)
+    left = offers_on(place, cni)
+    nearest = min(left, key=lambda offer: (abs(offer.start - offers[4].start), offer.start))
+    response = client.post(slots_url(place, cni), {"creneau": offers[4].value})
+    held = Appointment.objects.get(applicant=resident)
+    assert response.status_code == 302 and response["Location"] == reverse("appointments:confirm", args=[held.pk])
+    assert held.status == Status.HELD and held.start == nearest.start
+    page = client.get(response["Location"]).content.decode()
+    chosen, instead = services.local(offers[4].start), services.local(nearest.start)
+    assert (f"L&#x27;horaire de {chosen:%H:%M} vient d&#x27;être pris par quelqu&#x27;un d&#x27;autre. Nous vous "
+            f"gardons le plus proche, {instead:%H:%M}") in page
+    assert "Choisir un autre horaire" in page
+    assert "L'horaire choisi d'abord (" in held.events.get(kind="held").description
+    # Choosing another time gives the substitute back at once.
+    client.post(reverse("appointments:abandon", args=[held.pk]))
+    assert nearest.start in [offer.start for offer in offers_on(place, cni)]
+
+
+def test_no_other_time_is_held_beyond_the_window_nor_on_another_day(client, resident, settings):
+    place, cni, _pickup = make_agenda(desks=1)
+    offers = offers_on(place, cni)
+    last = offers[-1]
+    book(make_resident(), place, cni, last.start)
+    settings.APPOINTMENT_SUBSTITUTE_MINUTES = 15  # the nearest free time of that day is 20 minutes before
+    response = client.post(slots_url(place, cni), {"creneau": last.value})
+    assert response.status_code == 409 and "Les horaires libres les plus proches" in response.content.decode()
+    # The whole morning taken: the nearest free times are on other days, proposed but not held.
+    settings.APPOINTMENT_SUBSTITUTE_MINUTES = 24 * 60
+    for offer in offers_on(place, cni):
+        book(make_resident(), place, cni, offer.start)
+    response = client.post(slots_url(place, cni), {"creneau": last.value})
+    assert response.status_code == 409 and "Les horaires libres les plus proches" in response.content.decode()
+    assert not Appointment.objects.filter(applicant=resident).exists()
 
 
 def test_a_second_appointment_of_the_same_kind_is_refused_with_a_link_to_the_first(client, resident, agenda):
@@ -258,7 +320,8 @@ def test_my_appointments_and_the_include_for_mes_demandes(client, resident, agen
     assert "Mes rendez-vous à venir" in html and cni.name in html
 
 
-def test_the_booking_requests_keep_their_query_budget(client, resident, agenda, django_assert_max_num_queries):
+def test_the_booking_requests_keep_their_query_budget(client, resident, agenda, django_assert_max_num_queries,
+                                                      settings):
     """The residents' booking path under a rush (bench/appointments_rush.py): the list of times, the hold, the
     confirmation and a refusal (taken meanwhile) each stay within a fixed number of queries, whatever the
     number of free times shown. Session and account included."""
@@ -279,9 +342,15 @@ def test_the_booking_requests_keep_their_query_budget(client, resident, agenda, 
     for _desk in range(2):
         services.hold_slot(place=place, meeting_type=cni, start=taken, applicant=make_resident())
     client.force_login(make_resident())
+    settings.APPOINTMENT_SUBSTITUTE_MINUTES = 0
     with django_assert_max_num_queries(7):
         response = client.post(slots_url(place, cni), {"creneau": values[1]})
     page = response.content.decode()
     assert response.status_code == 409 and 'role="alert"' in page
     assert re.findall(r'name="creneau" id="proche-[^"]+" value="([^"]+)"', page)[:2] == [values[0], values[2]]
     assert 'id="creneau-' not in page and "Voir tous les horaires libres de la semaine du" in page
+    # The same choice where the commune holds the nearest time instead: the refusal's reading, then one hold.
+    settings.APPOINTMENT_SUBSTITUTE_MINUTES = 120
+    with django_assert_max_num_queries(15):
+        response = client.post(slots_url(place, cni), {"creneau": values[1]})
+    assert response.status_code == 302
