@@ -11,8 +11,10 @@ Not a test: a measurement.
    `--clients` threads released together; each takes the next resident and books through the real pages:
    GET the free times, POST one (the hold; a random one among the 10 earliest, as people in a rush do),
    POST the confirmation with an ANTS number (format check only: no ANTS server), and goes on with the
-   next resident until no time is left. A 409 (taken meanwhile) makes the client look again (at most
-   `--attempts` times per resident), taking one of the nearest times the refusal page proposes. Optional
+   next resident until no time is left. A time taken meanwhile is usually replaced by the nearest free one of
+   the same day (APPOINTMENT_SUBSTITUTE_MINUTES; counted from the history); a 409 (nothing free near it)
+   makes the client look again (at most `--attempts` times per resident), taking one of the nearest times
+   the refusal page proposes. Optional
    `--think-ms`: a pause before each POST (a person reading).
 3. Raw SQL: the same booking (hold transaction: lock the units FOR UPDATE, re-check, insert the appointment,
    guarded UPDATE of the units, history row; then the confirm transaction) done in SQL by `--raw-threads`

@@ -4,7 +4,6 @@ from django.urls import get_script_prefix, reverse
 from parvis.organisation.branding import commune_logo_url
 from parvis.organisation.models import Commune
 
-
 # The links of every page's header and footer (base.html), by name in the template.
 SITE_URL_NAMES = {
     "home": "ui:home", "catalogue": "procedures:catalogue", "appointments": "appointments:start",
