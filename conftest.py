@@ -96,9 +96,13 @@ def page(browser, live_server):
 
 @pytest.fixture(autouse=True)
 def _forget_process_caches():
-    """Process-level caches (the commune shown on every page) must not outlive a test's rolled-back data."""
+    """Process-level caches (the commune shown on every page, the lists of free times) must not outlive a test's
+    rolled-back data."""
+    from parvis.appointments.picker import forget_recent
     from parvis.organisation.models import Commune
 
     Commune.forget_current()
+    forget_recent()
     yield
     Commune.forget_current()
+    forget_recent()

@@ -163,6 +163,7 @@ def _book(place, desk_id, meeting_type, start, units, *, status, channel, person
         future_claim=meeting_type.kind if (applicant and status == Status.BOOKED) else None)
     if units:
         Slot.objects.filter(pk__in=units).update(taken_by=appointment)
+        slotlib.units_changed()
     ApplicationId.objects.bulk_create([ApplicationId(
         appointment=appointment, application_id=number,
         future_claim=meeting_type.kind if status == Status.BOOKED else None) for number in numbers])

@@ -202,7 +202,24 @@ def generate_slots(place: Place, first_day: dt.date | None = None, last_day: dt.
                for unit in planned.values()]
         Slot.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
         report.created = len(new)
+    units_changed()
     return report
+
+
+# --- Changes of units seen by this process -------------------------------------------------------------
+
+_units_generation = [0]
+
+
+def units_changed() -> None:
+    """Called wherever this process takes, gives back or (re)creates units: what it remembers of free times
+    (`picker`'s short-lived memory) is then read again. Other processes see the change when their memory
+    expires."""
+    _units_generation[0] += 1
+
+
+def units_generation() -> int:
+    return _units_generation[0]
 
 
 # --- Booking window ----------------------------------------------------------------------------------

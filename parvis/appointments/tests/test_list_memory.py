@@ -1,0 +1,94 @@
+"""The residents' list of free times asked again within APPOINTMENT_LIST_CACHE_SECONDS is served from the
+process's memory, unless this process took or gave back units meanwhile; another process's booking is seen when
+the memory expires."""
+
+import re
+import time
+
+import pytest
+from django.urls import reverse
+
+from parvis.appointments import services
+from parvis.appointments import slots as slotlib
+from parvis.appointments.models import Slot
+from parvis.appointments.tests.factories import make_agenda
+from parvis.appointments.tests.helpers import offers_on
+from parvis.testing.factories import make_resident
+
+pytestmark = pytest.mark.django_db
+
+RADIO = re.compile(r'name="creneau" id="creneau-[^"]+" value="([^"]+)"')
+
+
+@pytest.fixture
+def booking(client):
+    client.force_login(make_resident())
+    place, cni, _pickup = make_agenda(desks=1)
+    url = f"{reverse('appointments:slots')}?motif={cni.slug}&lieu={place.slug}"
+    return place, cni, url
+
+
+def times_shown(client, url):
+    return RADIO.findall(client.get(url).content.decode())
+
+
+def first_shown(client, url, place, cni):
+    """The offer of the first time the page shows."""
+    start = slotlib.parse_offer_value(times_shown(client, url)[0])
+    return slotlib.free_starts(place, cni, start=start, limit=1)[0]
+
+
+def test_the_same_list_again_reads_no_units(client, booking, settings, django_assert_num_queries):
+    settings.APPOINTMENT_LIST_CACHE_SECONDS = 60
+    _place, _cni, url = booking
+    first = client.get(url).content.decode()
+    with django_assert_num_queries(5):  # session, account, type, place, serving desks: no unit read
+        again = client.get(url).content.decode()
+    assert RADIO.findall(again) == RADIO.findall(first) and RADIO.findall(first)
+
+
+def test_a_hold_in_this_process_is_seen_at_once(client, booking, settings):
+    settings.APPOINTMENT_LIST_CACHE_SECONDS = 60
+    place, cni, url = booking
+    offer = first_shown(client, url, place, cni)
+    held = services.hold_slot(place=place, meeting_type=cni, start=offer.start, applicant=make_resident())
+    assert offer.value not in times_shown(client, url)
+    services.release_hold(held)
+    assert offer.value in times_shown(client, url)
+
+
+def test_another_process_booking_is_seen_when_the_memory_expires(client, booking, settings):
+    settings.APPOINTMENT_LIST_CACHE_SECONDS = 1
+    place, cni, url = booking
+    offer = first_shown(client, url, place, cni)
+    # Another process takes the units: this one is not told.
+    holder = services.hold_slot(place=place, meeting_type=cni, start=offers_on(place, cni)[-1].start,
+                                applicant=make_resident())
+    times_shown(client, url)  # remembered after this process's own hold
+    Slot.objects.filter(desk_id__in=offer.desk_ids, start__gte=offer.start, start__lt=offer.end).update(
+        taken_by=holder)
+    assert offer.value in times_shown(client, url)  # still remembered
+    time.sleep(1.1)
+    assert offer.value not in times_shown(client, url)
+
+
+def test_no_memory_when_set_to_zero(client, booking, settings):
+    settings.APPOINTMENT_LIST_CACHE_SECONDS = 0
+    place, cni, url = booking
+    offer = first_shown(client, url, place, cni)
+    holder = services.hold_slot(place=place, meeting_type=cni, start=offers_on(place, cni)[-1].start,
+                                applicant=make_resident())
+    assert offer.value in times_shown(client, url)
+    Slot.objects.filter(desk_id__in=offer.desk_ids, start__gte=offer.start, start__lt=offer.end).update(
+        taken_by=holder)
+    assert offer.value not in times_shown(client, url)
+
+
+def test_a_change_of_the_agenda_settings_is_seen_at_once(client, booking, settings):
+    settings.APPOINTMENT_LIST_CACHE_SECONDS = 60
+    place, cni, url = booking
+    assert times_shown(client, url)
+    place.is_active = False
+    place.save()
+    response = client.get(url)
+    assert response.status_code == 302  # the place is closed: back to the choice
