@@ -251,8 +251,9 @@ ANTS_DECLARATION_MAX_ATTEMPTS = env_int("ANTS_DECLARATION_MAX_ATTEMPTS", 10, min
 APPOINTMENT_HOLD_MINUTES = env_int("APPOINTMENT_HOLD_MINUTES", 15, minimum=1)
 APPOINTMENT_REMINDER_HOURS = env_int("APPOINTMENT_REMINDER_HOURS", 48, minimum=1)
 # When the time a resident chose was taken meanwhile, the nearest free time of the same day within this many
-# minutes is held instead (the resident confirms it or chooses another). 0: never, only propose the nearest.
-APPOINTMENT_SUBSTITUTE_MINUTES = env_int("APPOINTMENT_SUBSTITUTE_MINUTES", 120, minimum=0)
+# minutes is held instead (the resident confirms it or chooses another); 480, the default, is any time of that
+# day. 0: never, only propose the nearest.
+APPOINTMENT_SUBSTITUTE_MINUTES = env_int("APPOINTMENT_SUBSTITUTE_MINUTES", 480, minimum=0)
 # The list of free times asked again within this many seconds is served from the process's memory (unless the
 # process took or gave back units meanwhile). 0: always read.
 APPOINTMENT_LIST_CACHE_SECONDS = env_int("APPOINTMENT_LIST_CACHE_SECONDS", 1, minimum=0)
