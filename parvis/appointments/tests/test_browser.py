@@ -2,12 +2,14 @@
 server); axe-core checks every page, on a desktop and at 360 px. Then the agent's pages."""
 
 import os
+from urllib.parse import quote
 
 import icalendar
 import pytest
 
 from parvis.appointments.models import Appointment, Status
 from parvis.appointments.services import local
+from parvis.appointments.slots import free_starts, parse_offer_value
 from parvis.appointments.tests.factories import make_agenda
 from parvis.appointments.tests.helpers import book, offers_on
 from parvis.testing.browser import check_accessibility
@@ -103,6 +105,33 @@ def test_a_resident_books_an_identity_card_appointment(page, mailbox, ants_serve
     check_accessibility(page, "annulé, 360 px")
     page.goto(f"{page.base_url}/rendez-vous/mes-rendez-vous/")
     check_accessibility(page, "mes rendez-vous, 360 px")
+
+
+def test_a_time_taken_meanwhile_is_replaced_by_the_nearest_one(page):
+    """The time chosen is booked by someone else while the resident reads the list: the nearest one of the same
+    day is held instead, the confirmation page says so (announced, accessible), and choosing another time gives
+    it back."""
+    place, cni, _pickup = make_agenda(desks=1)
+    make_resident(email="jade@example.org", password=PASSWORD, first_name="Jade", last_name="Roux")
+    log_in(page, "jade@example.org", quote(f"/rendez-vous/creneaux/?motif={cni.slug}&lieu={place.slug}"))
+    page.get_by_role("heading", name="Choisir un horaire").wait_for()
+    radio = page.locator(".slot-list input").nth(3)
+    chosen = radio.get_attribute("value")
+    radio.check()
+    [taken] = free_starts(place, cni, start=parse_offer_value(chosen), limit=1)
+    book(make_resident(), place, cni, taken.start)
+    page.get_by_role("button", name="Réserver cet horaire").click()
+
+    page.get_by_role("heading", name="Confirmer le rendez-vous").wait_for()
+    notice = page.get_by_role("status")
+    assert f"L'horaire de {chosen[-5:]} vient d'être pris par quelqu'un d'autre" in notice.inner_text()
+    check_accessibility(page, "horaire le plus proche gardé")
+    held = Appointment.objects.get(applicant__email="jade@example.org", status=Status.HELD)
+    assert local(held.start).date() == local(taken.start).date() and held.start != taken.start
+    page.get_by_role("button", name="Choisir un autre horaire").click()
+    page.get_by_role("heading", name="Choisir un horaire").wait_for()
+    held.refresh_from_db()
+    assert held.status == Status.EXPIRED
 
 
 def test_agent_pages_are_accessible(page):
