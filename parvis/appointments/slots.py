@@ -21,16 +21,20 @@ closures, both idempotent.
 from __future__ import annotations
 
 import calendar
+import copy
 import datetime as dt
 import math
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import holidays
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from parvis.appointments.models import (
@@ -302,6 +306,43 @@ def serving_desks(place: Place, meeting_type: MeetingType) -> list[int]:
             cursor.execute(_SERVING_DESKS_SQL, [place.pk, meeting_type.pk])
             memo[place.pk] = [row[0] for row in cursor.fetchall()]
     return memo[place.pk]
+
+
+# (type slug, place slug) -> (when read, meeting type, place): what the booking pages were asked lately.
+_offerings = {}
+
+
+def forget_offerings(**_signal_kwargs):
+    _offerings.clear()
+
+
+def offering(type_slug: str, place_slug: str) -> tuple[MeetingType, Place] | None:
+    """(meeting type, place) chosen by their slugs when both are active and an active desk of the place receives
+    the type, else None; their serving desks are read too (`serving_desks`).
+
+    Every booking request starts here: the answer is remembered by the process for
+    APPOINTMENT_LIST_CACHE_SECONDS, and forgotten at once when this process saves a place, a desk or a meeting
+    type (other processes see it when their memory expires). Callers get their own copies."""
+    if not type_slug or not place_slug:
+        return None
+    ttl = settings.APPOINTMENT_LIST_CACHE_SECONDS
+    clock = time.monotonic()
+    found = _offerings.get((type_slug, place_slug)) if ttl else None
+    if found is None or found[0] <= clock - ttl:
+        meeting_type = MeetingType.objects.filter(is_active=True, slug=type_slug).first()
+        place = Place.objects.filter(is_active=True, slug=place_slug).first() if meeting_type else None
+        if place is None or not serving_desks(place, meeting_type):
+            return None
+        if len(_offerings) >= 200:
+            _offerings.clear()
+        found = _offerings[(type_slug, place_slug)] = (clock, meeting_type, place)
+    return copy.copy(found[1]), copy.copy(found[2])
+
+
+for _model in (Place, MeetingType, Desk):
+    post_save.connect(forget_offerings, sender=_model, dispatch_uid=f"forget-offerings-save-{_model.__name__}")
+    post_delete.connect(forget_offerings, sender=_model, dispatch_uid=f"forget-offerings-delete-{_model.__name__}")
+m2m_changed.connect(forget_offerings, sender=Desk.meeting_types.through, dispatch_uid="forget-offerings-desk-types")
 
 
 _FIRST_FREE_SQL = """

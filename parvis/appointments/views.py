@@ -66,11 +66,12 @@ def _active_by_slug(model, slug):
 def _chosen(request):
     """(meeting type, place, None), or (None, None, a redirect to the choice with a message)."""
     motif, lieu = request.GET.get("motif", ""), request.GET.get("lieu", "")
+    found = slotlib.offering(motif, lieu)
+    if found is not None:
+        return *found, None
+    # Rarely here: tell an unknown choice (or a type offered nowhere) from a type not offered at this place.
     meeting_type = _active_by_slug(MeetingType, motif)
     place = _active_by_slug(Place, lieu) if meeting_type else None
-    if place is not None and slotlib.serving_desks(place, meeting_type):
-        return meeting_type, place, None
-    # Rarely here: tell an unknown choice (or a type offered nowhere) from a type not offered at this place.
     if meeting_type is None or place is None or not _meeting_types().filter(pk=meeting_type.pk).exists():
         messages.error(request, _("Choisissez un motif et un lieu."))
         return None, None, redirect(reverse("appointments:start") + "?" + request.GET.urlencode())

@@ -1,6 +1,6 @@
-"""The residents' list of free times asked again within APPOINTMENT_LIST_CACHE_SECONDS is served from the
-process's memory, unless this process took or gave back units meanwhile; another process's booking is seen when
-the memory expires."""
+"""The residents' list of free times (and the agenda it belongs to) asked again within
+APPOINTMENT_LIST_CACHE_SECONDS is served from the process's memory, unless this process took or gave back units,
+or changed an agenda, meanwhile; another process's changes are seen when the memory expires."""
 
 import re
 import time
@@ -42,7 +42,7 @@ def test_the_same_list_again_reads_no_units(client, booking, settings, django_as
     settings.APPOINTMENT_LIST_CACHE_SECONDS = 60
     _place, _cni, url = booking
     first = client.get(url).content.decode()
-    with django_assert_num_queries(5):  # session, account, type, place, serving desks: no unit read
+    with django_assert_num_queries(2):  # session and account; the agenda and its units are remembered
         again = client.get(url).content.decode()
     assert RADIO.findall(again) == RADIO.findall(first) and RADIO.findall(first)
 
@@ -92,3 +92,24 @@ def test_a_change_of_the_agenda_settings_is_seen_at_once(client, booking, settin
     place.save()
     response = client.get(url)
     assert response.status_code == 302  # the place is closed: back to the choice
+    place.is_active = True
+    place.save()
+    assert times_shown(client, url)
+    desk = place.desks.get()
+    desk.meeting_types.remove(cni)  # the only desk no longer receives the type
+    assert client.get(url).status_code == 302
+    desk.meeting_types.add(cni)
+    cni.duration_minutes = 30
+    cni.save()
+    page = client.get(url).content.decode()
+    assert "(30 min)" in page
+
+
+def test_another_process_closing_a_place_is_seen_when_the_memory_expires(client, booking, settings):
+    settings.APPOINTMENT_LIST_CACHE_SECONDS = 1
+    place, _cni, url = booking
+    assert times_shown(client, url)
+    type(place).objects.filter(pk=place.pk).update(is_active=False)  # no signal: as another process
+    assert client.get(url).status_code == 200
+    time.sleep(1.1)
+    assert client.get(url).status_code == 302
