@@ -7,7 +7,8 @@ Not a test: a measurement.
 1. Drops and creates the PostgreSQL database `parvis_bench_appointments`, migrates it, creates two places
    with identical agendas of exactly `--pool` bookable 20-minute runs (10-minute units, 5 desks) and one
    resident account (with a session) per booking to make, plus spares.
-2. HTTP rush: starts gunicorn (production settings, `--workers` sync workers, persistent DB connections);
+2. HTTP rush: starts gunicorn (production settings, `--workers` sync workers, persistent DB connections),
+   warms every worker up with a few uncounted views of the list (a server that has been running); then
    `--clients` threads released together; each takes the next resident and books through the real pages:
    GET the free times, POST one (the hold; a random one among the 10 earliest, as people in a rush do),
    POST the confirmation with an ANTS number (format check only: no ANTS server), and goes on with the
@@ -339,6 +340,21 @@ def http_rush(base, sessions, clients, attempts, think_ms, slots_path):
     return stats, elapsed
 
 
+def warm_up(base, spare, slots_path, workers):
+    """A server that has been running: every worker has loaded its code, templates and database connection
+    before the rush (a few concurrent views of the list by a spare resident, not counted), then the memory of
+    the list expires (APPOINTMENT_LIST_CACHE_SECONDS) so that the rush reads it afresh."""
+    count = 8 * workers
+    browser = Browser(base, spare[1])
+    threads = [threading.Thread(target=browser.request, args=(slots_path,)) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    time.sleep(1.5)
+    return count
+
+
 # --- Raw SQL, the limit -------------------------------------------------------------------------------
 
 HOLD_SQL = """
@@ -499,6 +515,7 @@ def main():
         base = f"http://127.0.0.1:{http_port}"
         wait_http(f"{base}/rendez-vous/")
         slots_path = f"/rendez-vous/creneaux/?motif={meeting_type.slug}&lieu={http_place.slug}"
+        results["warmup_requests"] = warm_up(base, sessions.pop(), slots_path, args.workers)
         print(f"Ruée HTTP : {args.clients} clients, {args.pool} créneaux, {args.workers} workers gunicorn…",
               flush=True)
         before = cpu_snapshot(gunicorn)
