@@ -39,6 +39,7 @@ from parvis.cases.models import Case, Channel
 from parvis.organisation.access import roles_of
 from parvis.organisation.models import Department, Role
 from parvis.procedures.models import Procedure
+from parvis.ui.forms import DateInput
 
 FILED_BY_ME = "deposees"
 STATUS_OPEN = ""
@@ -143,13 +144,6 @@ class InboxContext:
         if service:
             return cases.filter(department_id=int(service))
         return cases.filter(department_id__in=self.handled_ids)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class InboxFilterForm(forms.Form):

@@ -9,13 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from parvis.cases.forms import check_upload
 from parvis.families.models import Child, DocumentKind, Menu, School, SchoolLevel
 from parvis.families.services import REJECTION_REASONS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from parvis.ui.forms import DateInput
 
 
 class HouseholdForm(forms.Form):

@@ -11,9 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.organisation.models import Commune, Department, Role
 from parvis.organisation.validators import check_logo, normalize_french_phone, validate_postcode
-from parvis.ui.forms import AccessibleFormMixin
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from parvis.ui.forms import AccessibleFormMixin, DateInput
 
 
 class CommuneForm(AccessibleFormMixin, forms.ModelForm):
@@ -57,7 +55,7 @@ class CommuneForm(AccessibleFormMixin, forms.ModelForm):
             "host_details": _("Nom, adresse et téléphone de l'hébergeur (mentions légales)."),
         }
         widgets = {
-            "accessibility_audit_date": DATE_INPUT,
+            "accessibility_audit_date": DateInput(),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "host_details": forms.Textarea(attrs={"rows": 3}),
         }

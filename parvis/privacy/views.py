@@ -27,6 +27,7 @@ from parvis.organisation.access import roles_of
 from parvis.organisation.models import Role
 from parvis.privacy.models import AccessAction, AccessLog
 from parvis.privacy.services import log_access, retention_cutoff
+from parvis.ui.forms import DateInput
 
 LOG_KEY = SortKey("at", descending=True, kind="datetime")
 MAX_PEOPLE = 500
@@ -48,13 +49,6 @@ def dpo_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class AccessLogFilterForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from parvis.reports import workflow
 from parvis.reports.models import Datatype
 from parvis.reports.services import MAX_DESCRIPTION, leaf_categories, questions_of
+from parvis.ui.forms import DateInput
 
 QUESTION_PREFIX = "q_"
 
@@ -165,7 +166,7 @@ class ActionForm(forms.Form):
     public_answer = forms.CharField(label=_("Réponse publique"), required=False, max_length=MAX_DESCRIPTION + 1000,
                                     widget=forms.Textarea(attrs={"rows": 4}))
     expected_on = forms.DateField(label=_("Date prévue"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                  widget=DateInput())
     duplicate_of = forms.CharField(label=_("Référence du signalement d'origine"), required=False, max_length=30)
     categorie = forms.ChoiceField(label=_("Catégorie"), required=False)
     is_public = forms.BooleanField(label=_("Visible sur la carte publique"), required=False)

@@ -5,6 +5,7 @@ Django 5.2's own `aria-describedby` points at `<id>_helptext` / `<id>_error`, id
 render; the project-wide form renderer (settings.FORM_RENDERER) uses this bound field for every form.
 """
 
+from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 
@@ -31,3 +32,12 @@ class AccessibleFormMixin:
 
 class FormRenderer(DjangoTemplates):
     bound_field_class = AccessibleBoundField
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (`type="date"`), whose value is always in ISO format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
