@@ -7,17 +7,13 @@
   choke point writes the access log (CNIL): the read of one person's appointment, or the denial.
 """
 
-from functools import wraps
 
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import resolve_url
 
 from parvis.appointments.models import Appointment, Place
 from parvis.appointments.services import appointment_from_token
-from parvis.organisation.access import departments_of, has_role, roles_of
+from parvis.organisation.access import departments_of, has_role, requires, roles_of
 from parvis.organisation.models import Role
 from parvis.privacy.models import AccessAction
 from parvis.privacy.services import log_access
@@ -90,15 +86,5 @@ def get_appointment_by_token(token) -> Appointment:
     return appointment
 
 
-def agent_required(view):
-    """Anonymous → login page; logged in without an agenda role in any department → 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
-        if not is_agenda_agent(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Anonymous → login page; logged in without an agenda role in any department → 403.
+agent_required = requires(is_agenda_agent)

@@ -3,11 +3,8 @@ heads of department's workload and overdue lists."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
@@ -36,7 +33,7 @@ from parvis.backoffice.services import AssignmentError, assign_cases, delete_fil
 from parvis.backoffice.statuses import status_catalogue
 from parvis.cases.deadlines import PARIS
 from parvis.cases.models import Case, Channel
-from parvis.organisation.access import is_agent, roles_of
+from parvis.organisation.access import is_agent, requires, roles_of
 from parvis.organisation.models import Department, Role
 from parvis.privacy.models import AccessAction
 from parvis.privacy.services import log_access
@@ -44,38 +41,14 @@ from parvis.privacy.services import log_access
 # --- Access ------------------------------------------------------------------------------------------
 
 
-def _deny(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-    raise PermissionDenied
-
-
-def agent_required(view):
-    """Agents only (a role in at least one department); anonymous → login page, others → 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_agent(request.user):
-            return _deny(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def head_department_ids(user):
     return sorted({department_id for department_id, role in roles_of(user) if role == Role.HEAD})
 
 
-def head_required(view):
-    """Heads of department only; anonymous → login page, others → 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not head_department_ids(request.user):
-            return _deny(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Agents only (a role in at least one department); anonymous → login page, others → 403.
+agent_required = requires(is_agent)
+# Heads of department only.
+head_required = requires(head_department_ids)
 
 
 # --- Rows ----------------------------------------------------------------------------------------------

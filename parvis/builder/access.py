@@ -12,14 +12,9 @@ department the administrator does not hold is a 404 (the same answer whether it 
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from parvis.organisation.access import departments_of, has_role, roles_of
+from parvis.organisation.access import departments_of, has_role, is_agent, requires, roles_of
 from parvis.organisation.models import Role
 from parvis.procedures.models import Procedure
 
@@ -59,35 +54,7 @@ def get_procedure_for_tester(user, pk) -> Procedure:
     return procedure
 
 
-def _deny(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-    raise PermissionDenied
-
-
-def procedure_admin_required(view):
-    """Anonymous → login page; logged-in without the procedure-administrator role → 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated or not request.user.is_active:
-            return _deny(request)
-        if not is_procedure_admin(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def agent_required(view):
-    """Anonymous → login page; logged-in user with no role in any department → 403 (test mode)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated or not request.user.is_active:
-            return _deny(request)
-        if not roles_of(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Anonymous → login page; logged-in without the procedure-administrator role → 403.
+procedure_admin_required = requires(is_procedure_admin)
+# Anonymous → login page; logged-in user with no role in any department → 403 (test mode).
+agent_required = requires(is_agent)

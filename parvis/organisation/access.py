@@ -82,31 +82,30 @@ def agents_of(department, *roles):
     return get_user_model().objects.filter(is_active=True, **filters).distinct().order_by("last_name", "first_name")
 
 
-def _deny(request):
+def deny(request):
+    """What a view answers a user it does not serve: the login page (with `next`) when anonymous, else 403."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
     raise PermissionDenied
 
 
-def require_platform_admin(view):
-    """View decorator: anonymous → login page with `next`; logged-in non-administrator → 403."""
+def requires(allowed):
+    """View decorator serving the users for whom `allowed(user)` is true (anonymous included: `allowed` must
+    say no to them), and `deny` to the others."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_platform_admin(request.user):
-            return _deny(request)
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not allowed(request.user):
+                return deny(request)
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
 
 
-def require_agent_or_platform_admin(view):
-    """View decorator for the agents' space: agents and platform administrators; others as above."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (is_platform_admin(request.user) or is_agent(request.user)):
-            return _deny(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Administration of the commune, its departments and agents.
+require_platform_admin = requires(is_platform_admin)
+# The agents' space: agents and platform administrators.
+require_agent_or_platform_admin = requires(lambda user: is_platform_admin(user) or is_agent(user))

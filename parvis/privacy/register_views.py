@@ -3,18 +3,13 @@ exports (ODS, XLSX, PDF). Anyone else gets a 403 (anonymous visitors the login p
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parvis.organisation.access import is_platform_admin, roles_of
+from parvis.organisation.access import is_platform_admin, requires, roles_of
 from parvis.organisation.models import Role
 from parvis.privacy import register
 
@@ -29,16 +24,7 @@ def can_read_register(user):
     return is_platform_admin(user) or any(role == Role.DPO for _department, role in roles_of(user))
 
 
-def register_reader_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        if not can_read_register(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+register_reader_required = requires(can_read_register)
 
 
 @register_reader_required

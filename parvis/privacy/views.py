@@ -8,12 +8,9 @@ millions of lines a year); the export is itself written to the log.
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,7 +20,7 @@ from parvis.accounts.models import User
 from parvis.backoffice.exports import file_response, write_csv
 from parvis.backoffice.keyset import SortKey, bounded_count, paginate
 from parvis.cases.deadlines import PARIS
-from parvis.organisation.access import roles_of
+from parvis.organisation.access import requires, roles_of
 from parvis.organisation.models import Role
 from parvis.privacy.models import AccessAction, AccessLog
 from parvis.privacy.services import log_access, retention_cutoff
@@ -39,16 +36,7 @@ def is_dpo(user):
     return any(role == Role.DPO for _department, role in roles_of(user))
 
 
-def dpo_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        if not is_dpo(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+dpo_required = requires(is_dpo)
 
 
 class AccessLogFilterForm(forms.Form):
