@@ -49,3 +49,23 @@ def check_accessibility(page, context: str = "") -> None:
             targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
             lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} → {targets}")
         raise AssertionError(f"Accessibilité ({context or page.url}) :\n" + "\n".join(lines))
+
+
+def log_in(page, email: str, password: str, next_url: str = "") -> None:
+    """Signs in through the login form (then, with `next_url`, lands there)."""
+    page.goto(f"{page.base_url}/compte/connexion/" + (f"?next={next_url}" if next_url else ""))
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def fits_width(page) -> bool:
+    """The page needs no horizontal scrolling at the current viewport width."""
+    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def screenshot(page, name: str) -> None:
+    """A full-page screenshot `<PARVIS_SCREENSHOTS>/<name>.png` when that folder is set (to review pages)."""
+    folder = os.environ.get("PARVIS_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)

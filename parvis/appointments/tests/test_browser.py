@@ -1,7 +1,6 @@
 """A resident books an identity-card appointment in a real browser (the number checked with the local ANTS
 server); axe-core checks every page, on a desktop and at 360 px. Then the agent's pages."""
 
-import os
 from urllib.parse import quote
 
 import icalendar
@@ -12,30 +11,13 @@ from parvis.appointments.services import local
 from parvis.appointments.slots import free_starts, parse_offer_value
 from parvis.appointments.tests.factories import make_agenda
 from parvis.appointments.tests.helpers import book, offers_on
-from parvis.testing.browser import check_accessibility
+from parvis.testing.browser import check_accessibility, fits_width, log_in, screenshot
 from parvis.testing.factories import make_agent, make_resident
 from parvis.testing.smtp import attachments
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "un mot de passe solide"
-SCREENSHOTS = os.environ.get("PARVIS_SCREENSHOTS")
-
-
-def shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=f"{SCREENSHOTS}/rendez-vous-{name}.png", full_page=True)
-
-
-def log_in(page, email, next_url):
-    page.goto(f"{page.base_url}/compte/connexion/?next={next_url}")
-    page.locator("#id_email").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_a_resident_books_an_identity_card_appointment(page, mailbox, ants_server):
@@ -45,10 +27,10 @@ def test_a_resident_books_an_identity_card_appointment(page, mailbox, ants_serve
     ants_server.add_application("ABCDE12345", "validated")
     make_resident(email="ines@example.org", password=PASSWORD, first_name="Inès", last_name="Lefèvre")
 
-    log_in(page, "ines@example.org", "/rendez-vous/")
+    log_in(page, "ines@example.org", PASSWORD, "/rendez-vous/")
     page.get_by_role("heading", name="Prendre rendez-vous", level=1).wait_for()
     check_accessibility(page, "choix du motif et du lieu")
-    shot(page, "choix")
+    screenshot(page, "rendez-vous-choix")
     page.get_by_label("Dépôt CNI — 1 personne").check()
     page.get_by_label("Hôtel de ville").check()
     page.get_by_role("button", name="Voir les horaires libres").click()
@@ -56,7 +38,7 @@ def test_a_resident_books_an_identity_card_appointment(page, mailbox, ants_serve
     if page.get_by_text("Aucun horaire libre cette semaine").count():
         page.get_by_role("link", name="Voir le prochain horaire libre").click()
     check_accessibility(page, "horaires libres")
-    shot(page, "horaires")
+    screenshot(page, "rendez-vous-horaires")
     first_time = page.locator(".slot-list label").first
     chosen = page.locator(".slot-list input").first.get_attribute("value")
     # Keyboard: focus the first time and select it with the space bar.
@@ -72,7 +54,7 @@ def test_a_resident_books_an_identity_card_appointment(page, mailbox, ants_serve
     page.get_by_role("button", name="Confirmer le rendez-vous").click()
     page.locator("#erreurs").wait_for()
     check_accessibility(page, "confirmation avec erreur")
-    shot(page, "confirmation-erreur")
+    screenshot(page, "rendez-vous-confirmation-erreur")
     page.get_by_label("Numéro(s) de pré-demande ANTS").fill("abcde12345")
     page.get_by_role("button", name="Confirmer le rendez-vous").click()
 
@@ -90,13 +72,13 @@ def test_a_resident_books_an_identity_card_appointment(page, mailbox, ants_serve
     # The same journey's pages at 360 px: usable without horizontal scrolling, still accessible.
     page.set_viewport_size({"width": 360, "height": 780})
     page.reload()
-    assert no_horizontal_scroll(page)
+    assert fits_width(page)
     check_accessibility(page, "rendez-vous confirmé, 360 px")
     page.get_by_role("link", name="Déplacer le rendez-vous").click()
     page.get_by_role("heading", name="Déplacer le rendez-vous").wait_for()
-    assert no_horizontal_scroll(page)
+    assert fits_width(page)
     check_accessibility(page, "déplacer, 360 px")
-    shot(page, "deplacer-360")
+    screenshot(page, "rendez-vous-deplacer-360")
     page.get_by_role("link", name="Garder mon rendez-vous actuel").click()
     page.get_by_role("link", name="Annuler le rendez-vous").click()
     check_accessibility(page, "annuler, 360 px")
@@ -113,7 +95,7 @@ def test_a_time_taken_meanwhile_is_replaced_by_the_nearest_one(page):
     it back."""
     place, cni, _pickup = make_agenda(desks=1)
     make_resident(email="jade@example.org", password=PASSWORD, first_name="Jade", last_name="Roux")
-    log_in(page, "jade@example.org", quote(f"/rendez-vous/creneaux/?motif={cni.slug}&lieu={place.slug}"))
+    log_in(page, "jade@example.org", PASSWORD, quote(f"/rendez-vous/creneaux/?motif={cni.slug}&lieu={place.slug}"))
     page.get_by_role("heading", name="Choisir un horaire").wait_for()
     radio = page.locator(".slot-list input").nth(3)
     chosen = radio.get_attribute("value")
@@ -140,10 +122,10 @@ def test_agent_pages_are_accessible(page):
                        numbers=["ABCDE12345"])
     make_agent(place.department, email="agent@admiville.fr", password=PASSWORD)
     day = local(appointment.start).date().isoformat()
-    log_in(page, "agent@admiville.fr", f"/rendez-vous/agents/lieux/{place.slug}/?date={day}")
+    log_in(page, "agent@admiville.fr", PASSWORD, f"/rendez-vous/agents/lieux/{place.slug}/?date={day}")
     page.get_by_role("heading", name="Mairie annexe").wait_for()
     check_accessibility(page, "planning du jour")
-    shot(page, "agent-jour")
+    screenshot(page, "rendez-vous-agent-jour")
     for name, label in (("semaine/", "semaine"), (f"prendre/?motif={cni.slug}", "prise de rendez-vous"),
                         ("fermetures/", "fermetures"), ("statistiques/", "statistiques")):
         page.goto(f"{page.base_url}/rendez-vous/agents/lieux/{place.slug}/{name}")

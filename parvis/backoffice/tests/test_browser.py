@@ -2,35 +2,17 @@
 filters used with the keyboard only, and bulk assignment."""
 
 import datetime as dt
-import os
 
 import pytest
 from django.utils import timezone
 
 from parvis.backoffice.tests.conftest import build_world
 from parvis.privacy.services import log_access
-from parvis.testing.browser import check_accessibility
+from parvis.testing.browser import check_accessibility, fits_width, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "un mot de passe solide"
-SCREENSHOTS = os.environ.get("PARVIS_SCREENSHOTS")
-
-
-def _shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
-
-
-def _login(page, user):
-    page.goto(f"{page.base_url}/compte/connexion/?next=/agents/")
-    page.locator("#id_email").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-
-
-def _no_horizontal_scroll(page):
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_inbox_workload_and_overdue_are_accessible(page, settings):
@@ -42,10 +24,10 @@ def test_inbox_workload_and_overdue_are_accessible(page, settings):
     world.file(world.proc_a2, channel="counter", filed_by=world.front_desk)
     world.file(implicit_decision_on=today + dt.timedelta(days=40), contact_email="anonyme@example.org")
 
-    _login(page, world.head_a)
+    log_in(page, world.head_a.email, PASSWORD, "/agents/")
     page.get_by_role("heading", name="Dossiers à traiter").wait_for()
     check_accessibility(page, "liste des dossiers")
-    _shot(page, "inbox")
+    screenshot(page, "inbox")
 
     # Keyboard only: type a search, choose a filter, submit with Enter.
     page.get_by_label("Rechercher", exact=True).focus()
@@ -68,7 +50,7 @@ def test_inbox_workload_and_overdue_are_accessible(page, settings):
 
     page.goto(f"{page.base_url}/agents/charge/")
     check_accessibility(page, "charge du service")
-    _shot(page, "workload")
+    screenshot(page, "workload")
     page.goto(f"{page.base_url}/agents/en-retard/")
     check_accessibility(page, "dossiers en retard")
 
@@ -76,8 +58,8 @@ def test_inbox_workload_and_overdue_are_accessible(page, settings):
     for path in ("/agents/", "/agents/en-retard/", "/agents/filtres/"):
         page.goto(f"{page.base_url}{path}")
         check_accessibility(page, f"{path} à 360 px")
-        assert _no_horizontal_scroll(page), path
-        _shot(page, "360" + path.rstrip("/").replace("/", "-"))
+        assert fits_width(page), path
+        screenshot(page, "360" + path.rstrip("/").replace("/", "-"))
 
 
 def test_access_log_is_accessible(page, settings):
@@ -86,12 +68,12 @@ def test_access_log_is_accessible(page, settings):
     case = world.file()
     log_access(world.officer_a, "view", case=case)
     log_access(world.officer_b, "denied", case_reference=case.reference, detail=f"dossier {case.reference}")
-    _login(page, world.dpo)
+    log_in(page, world.dpo.email, PASSWORD, "/agents/")
     page.goto(f"{page.base_url}/agents/donnees-personnelles/")
     page.get_by_role("heading", name="Journal des accès aux données").wait_for()
     check_accessibility(page, "journal des accès")
     page.set_viewport_size({"width": 360, "height": 800})
     page.reload()
     check_accessibility(page, "journal des accès à 360 px")
-    assert _no_horizontal_scroll(page)
-    _shot(page, "access-log-360")
+    assert fits_width(page)
+    screenshot(page, "access-log-360")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from parvis.cases.models import Case
 from parvis.organisation.models import Role
 from parvis.procedures.models import Procedure, ProcedureStatus
-from parvis.testing.browser import check_accessibility
+from parvis.testing.browser import check_accessibility, log_in
 from parvis.testing.factories import make_agent, make_category, make_commune, make_department, make_resident
 from parvis.testing.pdf import pdf_text
 from parvis.testing.smtp import attachments
@@ -21,10 +21,7 @@ PASSWORD = "un mot de passe solide"
 
 
 def login(page, email):
-    page.goto(f"{page.base_url}/compte/connexion/")
-    page.locator("#id_email").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, email, PASSWORD)
     page.wait_for_load_state()
 
 

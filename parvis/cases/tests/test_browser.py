@@ -1,7 +1,6 @@
 """The resident's case pages in a real browser: accessibility (axe-core) and the message form."""
 
 import datetime as dt
-import os
 
 import pytest
 from django.utils import timezone
@@ -10,19 +9,12 @@ from parvis.cases.acknowledgements import issue_acknowledgement
 from parvis.cases.services import request_pieces
 from parvis.cases.tests.factories import SCHEMA, file_case
 from parvis.filing.models import Draft
-from parvis.testing.browser import check_accessibility
+from parvis.testing.browser import check_accessibility, fits_width, log_in, screenshot
 from parvis.testing.factories import make_procedure, make_resident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "un mot de passe solide"
-SCREENSHOTS = os.environ.get("PARVIS_SCREENSHOTS")
-
-
-def _shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
-
 
 def test_case_pages_are_accessible(page, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -36,19 +28,16 @@ def test_case_pages_are_accessible(page, settings):
     request_pieces(case, pieces=["Attestation d'assurance"], deadline=timezone.localdate() + dt.timedelta(days=15))
     file_case(procedure=make_procedure(title="Carte de stationnement"), applicant=resident)
 
-    page.goto(f"{page.base_url}/compte/connexion/?next=/mes-demandes/")
-    page.locator("#id_email").fill("lea@example.org")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, "lea@example.org", PASSWORD, "/mes-demandes/")
     page.get_by_role("heading", name="Mes demandes", exact=True).wait_for()
     page.goto(f"{page.base_url}/mes-demandes/")
     check_accessibility(page, "mes demandes")
-    _shot(page, "mes-demandes")
+    screenshot(page, "mes-demandes")
 
     page.get_by_role("link", name=f"Location de salle — {case.reference}").click()
     page.get_by_role("heading", name="Historique").wait_for()
     check_accessibility(page, "page d'une demande")
-    _shot(page, "demande")
+    screenshot(page, "demande")
 
     page.get_by_role("button", name="Envoyer", exact=True).click()
     page.wait_for_selector("#erreurs")
@@ -57,7 +46,7 @@ def test_case_pages_are_accessible(page, settings):
     page.get_by_role("button", name="Envoyer", exact=True).click()
     page.get_by_text("Votre message a été envoyé au service.").wait_for()
     assert page.get_by_text("Voici l'attestation.").count() == 1
-    _shot(page, "demande-message")
+    screenshot(page, "demande-message")
 
 
 def test_tracking_page_is_accessible(page, settings):
@@ -70,15 +59,8 @@ def test_tracking_page_is_accessible(page, settings):
 
 def _login(page, email):
     page.context.clear_cookies()
-    page.goto(f"{page.base_url}/compte/connexion/")
-    page.locator("#id_email").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, email, PASSWORD)
     page.wait_for_load_state()
-
-
-def _fits(page):
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_agent_case_page_on_a_phone(page, settings):
@@ -99,8 +81,8 @@ def test_agent_case_page_on_a_phone(page, settings):
     page.goto(f"{page.base_url}/agents/dossiers/{case.reference}/")
     page.get_by_role("heading", name=f"Dossier {case.reference}").wait_for()
     check_accessibility(page, "page d'un dossier (agent, 360 px)")
-    assert _fits(page)
-    _shot(page, "agent-dossier-360")
+    assert fits_width(page)
+    screenshot(page, "agent-dossier-360")
 
     page.get_by_text("Refuser", exact=True).click()
     page.get_by_role("button", name="Confirmer : Refuser").click()
@@ -112,7 +94,7 @@ def test_agent_case_page_on_a_phone(page, settings):
     page.get_by_text("« Refuser » : c'est fait.").wait_for()
     assert case.decisions.get().outcome == "refused"
     check_accessibility(page, "dossier refusé")
-    assert _fits(page)
+    assert fits_width(page)
 
     _login(page, team.head.email)
     page.goto(f"{page.base_url}/agents/dossiers/delais/")

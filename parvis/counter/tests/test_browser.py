@@ -2,26 +2,21 @@
 request for them from a letter stamped days ago, and prints the acknowledgement. axe-core on every page."""
 
 import datetime as dt
-import os
 
 import pytest
 
 from parvis.cases.models import Case
 from parvis.counter.tests.conftest import PASSWORD, SCHEMA, fr, paris_now
 from parvis.formengine.tests.helpers import pdf_bytes
-from parvis.testing.browser import check_accessibility
+from parvis.testing.browser import check_accessibility, log_in, screenshot
 from parvis.testing.factories import make_procedure
 from parvis.testing.pdf import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-SCREENSHOTS = os.environ.get("PARVIS_SCREENSHOTS")
-
-
 def _check(page, context):
-    if SCREENSHOTS:
-        page.screenshot(path=f"{SCREENSHOTS}/guichet-{context.replace(' ', '-')}.png", full_page=True)
+    screenshot(page, "guichet-" + context.replace(" ", "-"))
     check_accessibility(page, context)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"{context} : la page déborde à 360 px ({width} px)"
@@ -32,10 +27,7 @@ def test_front_desk_files_for_a_resident_without_email_and_prints_the_acknowledg
     make_procedure(schema=SCHEMA, department=etat_civil, title="Copie d'acte de naissance",
                    slug="acte-naissance")
     page.set_viewport_size({"width": 360, "height": 780})
-    page.goto(f"{page.base_url}/compte/connexion/")
-    page.locator("#id_email").fill(front_desk.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, front_desk.email, PASSWORD)
     page.wait_for_load_state()
 
     page.goto(f"{page.base_url}/administration/")
@@ -141,10 +133,7 @@ def test_front_desk_files_for_a_resident_without_email_and_prints_the_acknowledg
     officer = make_agent(department=etat_civil, role=Role.CASE_OFFICER, email="instructeur@admiville.fr",
                          password=PASSWORD)
     page.context.clear_cookies()
-    page.goto(f"{page.base_url}/compte/connexion/")
-    page.locator("#id_email").fill(officer.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, officer.email, PASSWORD)
     page.wait_for_load_state()
     page.goto(f"{page.base_url}/agents/dossiers/{case.reference}/")
     page.get_by_role("heading", name=f"Dossier {case.reference}").wait_for()
@@ -185,10 +174,7 @@ def test_front_desk_files_for_a_resident_without_email_and_prints_the_acknowledg
 def test_mail_intake_pages_are_accessible(page, front_desk, etat_civil, tmp_path):
     make_procedure(schema=SCHEMA, department=etat_civil, title="Copie d'acte de naissance", slug="acte-naissance")
     page.set_viewport_size({"width": 360, "height": 780})
-    page.goto(f"{page.base_url}/compte/connexion/?next=/agents/guichet/courrier/")
-    page.locator("#id_email").fill(front_desk.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, front_desk.email, PASSWORD, "/agents/guichet/courrier/")
     page.get_by_role("heading", name="Courrier reçu").wait_for()
     _check(page, "courrier reçu")
     fake = tmp_path / "lettre.pdf"

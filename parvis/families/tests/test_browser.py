@@ -17,7 +17,7 @@ from parvis.families.tests.factories import (
     make_household,
     make_session,
 )
-from parvis.testing.browser import check_accessibility
+from parvis.testing.browser import check_accessibility, fits_width, log_in
 from parvis.testing.factories import make_resident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,21 +30,10 @@ def _fake_bank(settings):
     settings.PAYMENT_DUMMY_BANK = True
 
 
-def log_in(page, email, next_url):
-    page.goto(f"{page.base_url}/compte/connexion/?next={next_url}")
-    page.locator("#id_email").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
 def check_narrow(page, context):
     page.set_viewport_size({"width": 360, "height": 780})
     check_accessibility(page, f"{context} (360 px)")
-    assert no_horizontal_scroll(page), context
+    assert fits_width(page), context
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -69,7 +58,7 @@ def test_parent_registers_two_children_for_the_canteen_and_pays_the_invoice(page
     make_child(household, first_name="Léa", last_name="Durand")
     make_child(household, first_name="Hugo", last_name="Durand", school_level="GS")
 
-    log_in(page, "camille@example.org", "/famille/")
+    log_in(page, "camille@example.org", PASSWORD, "/famille/")
     page.get_by_role("heading", name="Ma famille", level=1).wait_for()
     check_accessibility(page, "Ma famille")
     check_narrow(page, "Ma famille")
@@ -132,7 +121,7 @@ def test_family_desk_agent_pages_are_accessible(page):
         household = make_household()
         register_child(child=make_child(household), session=session, actor=None)
     make_family_agent(office.department, email="agent@admiville.fr", password=PASSWORD)
-    log_in(page, "agent@admiville.fr", "/famille/agents/")
+    log_in(page, "agent@admiville.fr", PASSWORD, "/famille/agents/")
     page.get_by_role("heading", name="Guichet unique d'inscription", level=1).wait_for()
     check_accessibility(page, "accueil du guichet unique")
     page.get_by_role("link", name=session.label).click()

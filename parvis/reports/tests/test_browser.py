@@ -2,28 +2,15 @@
 nothing wider than the screen; the map (Leaflet) places the point; then the report's public page."""
 
 import io
-import os
 
 import pytest
 from PIL import Image
 
 from parvis.reports.models import Report
 from parvis.reports.tests.factories import jpeg_bytes, make_world
-from parvis.testing.browser import check_accessibility
+from parvis.testing.browser import check_accessibility, fits_width, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = os.environ.get("PARVIS_SCREENSHOTS")
-
-
-def shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=f"{SCREENSHOTS}/signalement-{name}.png", full_page=True)
-
-
-def fits(page):
-    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
-
 
 @pytest.fixture
 def phone(page, settings, live_server):
@@ -43,8 +30,8 @@ def test_filing_a_report_on_a_360px_screen(phone, tmp_path):
     page.get_by_role("heading", name="Signalements dans l'espace public").wait_for()
     page.locator(".leaflet-container").wait_for()
     check_accessibility(page, "carte et liste")
-    assert fits(page)
-    shot(page, "liste")
+    assert fits_width(page)
+    screenshot(page, "signalement-liste")
 
     page.get_by_role("link", name="Signaler un problème").click()
     page.get_by_role("heading", name="Signaler un problème", level=1).wait_for()
@@ -52,8 +39,8 @@ def test_filing_a_report_on_a_360px_screen(phone, tmp_path):
     page.locator("#erreurs").wait_for()
     check_accessibility(page, "catégorie (erreur)")
     page.get_by_label("Nid-de-poule").check()
-    assert fits(page)
-    shot(page, "categorie")
+    assert fits_width(page)
+    screenshot(page, "signalement-categorie")
     page.get_by_role("button", name="Continuer").click()
 
     page.get_by_role("heading", name="Photos").wait_for()
@@ -62,15 +49,15 @@ def test_filing_a_report_on_a_360px_screen(phone, tmp_path):
     page.get_by_role("button", name="Envoyer ces photos").click()
     page.get_by_role("img", name="Votre photo n° 1").wait_for()
     check_accessibility(page, "photos ajoutées")
-    assert fits(page)
+    assert fits_width(page)
     page.get_by_role("button", name="Continuer").click()
 
     page.get_by_role("heading", name="Où est le problème ?").wait_for()
     page.locator(".leaflet-container").wait_for()
     assert page.locator("#id_latitude").input_value() == "48.851500"  # from the photo
     check_accessibility(page, "lieu")
-    assert fits(page)
-    shot(page, "lieu")
+    assert fits_width(page)
+    screenshot(page, "signalement-lieu")
     page.get_by_role("button", name="Placer le point au centre de la carte").click()
     latitude = float(page.locator("#id_latitude").input_value())
     assert 48.835 < latitude < 48.865
@@ -85,8 +72,8 @@ def test_filing_a_report_on_a_360px_screen(phone, tmp_path):
     page.get_by_label("Décrivez le problème").fill("Un trou profond au milieu de la chaussée.")
     page.get_by_label("Grand").check()
     page.get_by_label("Votre courriel").fill("camille@example.org")
-    assert fits(page)
-    shot(page, "description")
+    assert fits_width(page)
+    screenshot(page, "signalement-description")
     page.get_by_role("button", name="Envoyer le signalement").click()
 
     page.get_by_role("heading", name="Merci, votre signalement est enregistré").wait_for()
@@ -96,12 +83,12 @@ def test_filing_a_report_on_a_360px_screen(phone, tmp_path):
     assert report.photos.count() == 1 and report.answers == {"taille": "grand"}
     stored = Image.open(io.BytesIO(report.photos.get().stored_file.file.open("rb").read()))
     assert len(stored.getexif()) == 0
-    assert fits(page)
+    assert fits_width(page)
 
     page.get_by_role("link", name="Voir la page publique du signalement").click()
     page.get_by_role("heading", name="Voirie › Nid-de-poule").wait_for()
     page.locator(".leaflet-container").wait_for()
     check_accessibility(page, "page publique")
     assert "camille@example.org" not in page.content()
-    assert fits(page)
-    shot(page, "page-publique")
+    assert fits_width(page)
+    screenshot(page, "signalement-page-publique")
