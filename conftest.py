@@ -98,14 +98,11 @@ def page(browser, live_server):
 def _forget_process_caches():
     """Process-level caches (the commune shown on every page, the lists of free times) must not outlive a test's
     rolled-back data."""
-    from parvis.appointments.picker import forget_recent
-    from parvis.appointments.slots import forget_offerings
+    from parvis.appointments.memory import forget_all
     from parvis.organisation.models import Commune
 
     Commune.forget_current()
-    forget_recent()
-    forget_offerings()
+    forget_all()
     yield
     Commune.forget_current()
-    forget_recent()
-    forget_offerings()
+    forget_all()

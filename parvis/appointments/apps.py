@@ -7,7 +7,7 @@ class AppointmentsConfig(AppConfig):
     verbose_name = "Rendez-vous"
 
     def ready(self):
-        from parvis.appointments import slots  # noqa: F401 (connects the signals that forget remembered agendas)
+        from parvis.appointments import memory  # noqa: F401 (connects the signals that forget remembered agendas)
         from parvis.appointments.access import AGENDA_ROLES
         from parvis.organisation.agent_space import AgentLink, register_link
 

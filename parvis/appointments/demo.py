@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from parvis.accounts.models import User
 from parvis.appointments import slots as slotlib
+from parvis.appointments.memory import UNITS
 from parvis.appointments.models import (
     ApplicationId,
     Appointment,
@@ -163,7 +164,7 @@ def _book(place, desk_id, meeting_type, start, units, *, status, channel, person
         future_claim=meeting_type.kind if (applicant and status == Status.BOOKED) else None)
     if units:
         Slot.objects.filter(pk__in=units).update(taken_by=appointment)
-        slotlib.units_changed()
+        UNITS.changed()
     ApplicationId.objects.bulk_create([ApplicationId(
         appointment=appointment, application_id=number,
         future_claim=meeting_type.kind if status == Status.BOOKED else None) for number in numbers])

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.utils import timezone
 
 from parvis.appointments import slots as slotlib
+from parvis.appointments.memory import AGENDAS, UNITS, ShortMemory
 from parvis.cases.deadlines import PARIS
 
 
@@ -29,22 +28,8 @@ def _parse_day(value):
         return None
 
 
-# What the residents' list of free times showed lately, per process: {key: (when, units generation, context)}.
-_recent = {}
-_RECENT_MAX = 500
-
-
-def _recent_key(params, place, meeting_type, channel, base_params, exclude_start):
-    """Everything the context depends on: the query, the agenda's configuration and its serving desks."""
-    return (params.get("semaine", ""), params.get("creneau", ""), channel, exclude_start,
-            tuple(sorted((base_params or {}).items())), place.pk, place.is_active, place.min_delay_hours,
-            place.max_delay_days, place.release_mode, place.release_day, place.release_time,
-            place.release_months_ahead, place.slot_minutes, meeting_type.pk, meeting_type.is_active,
-            meeting_type.duration_minutes, tuple(slotlib.serving_desks(place, meeting_type)))
-
-
-def forget_recent():
-    _recent.clear()
+# What the residents' list of free times showed lately: it depends on the units and the agenda.
+_recent = ShortMemory(UNITS, AGENDAS, size=500)
 
 
 def picker(params, *, place, meeting_type, channel, own_appointment_id=None, base_params=None, now=None,
@@ -53,27 +38,17 @@ def picker(params, *, place, meeting_type, channel, own_appointment_id=None, bas
 
     `params`: the query (QueryDict) with `semaine` (any day of the week shown) and `creneau` (preselected).
 
-    The same list asked again within APPOINTMENT_LIST_CACHE_SECONDS is served from this process's memory,
-    unless this process took or gave back units meanwhile: when a month of slots opens, hundreds of people ask
-    for the same week in the same second. A time shown that was taken meanwhile is handled when chosen (the
-    nearest one is held instead, or proposed). Not for moves (`own_appointment_id`) nor a given `now`.
+    The same list asked again is served from the process's short memory (`memory`: until this process
+    changes units or an agenda, a second at most). Not for moves (`own_appointment_id`) nor a given `now`.
     """
-    ttl = settings.APPOINTMENT_LIST_CACHE_SECONDS
-    if not ttl or now is not None or own_appointment_id is not None:
+    if now is not None or own_appointment_id is not None:
         return _picker(params, place=place, meeting_type=meeting_type, channel=channel,
                        own_appointment_id=own_appointment_id, base_params=base_params, now=now,
                        exclude_start=exclude_start)
-    key = _recent_key(params, place, meeting_type, channel, base_params, exclude_start)
-    clock, generation = time.monotonic(), slotlib.units_generation()
-    found = _recent.get(key)
-    if found is not None and found[0] > clock - ttl and found[1] == generation:
-        return dict(found[2])
-    context = _picker(params, place=place, meeting_type=meeting_type, channel=channel, base_params=base_params,
-                      exclude_start=exclude_start)
-    if len(_recent) >= _RECENT_MAX:
-        _recent.clear()
-    _recent[key] = (clock, generation, context)
-    return dict(context)
+    key = (params.get("semaine", ""), params.get("creneau", ""), channel, exclude_start,
+           tuple(sorted((base_params or {}).items())), place.pk, meeting_type.pk)
+    return dict(_recent.get(key, lambda: _picker(params, place=place, meeting_type=meeting_type, channel=channel,
+                                                  base_params=base_params, exclude_start=exclude_start)))
 
 
 def _picker(params, *, place, meeting_type, channel, own_appointment_id=None, base_params=None, now=None,

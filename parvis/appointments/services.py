@@ -39,6 +39,7 @@ from parvis.appointments.errors import (  # noqa: F401 (callers catch them as se
     OutsideBookingWindow,
     SlotUnavailable,
 )
+from parvis.appointments.memory import UNITS
 from parvis.appointments.models import (
     AntsAction,
     ApplicationId,
@@ -164,13 +165,13 @@ def _write_units(unit_ids, appointment, held_until, now, *, guard=True, own_appo
             free |= Q(taken_by_id=own_appointment_id)
         query = query.filter(free)
     written = query.update(taken_by=appointment, held_until=held_until)
-    slotlib.units_changed()
+    UNITS.changed()
     if guard and written != len(unit_ids):
         raise SlotUnavailable
 
 
 def _release_units(appointment, keep=()):
-    slotlib.units_changed()
+    UNITS.changed()
     return Slot.objects.filter(taken_by=appointment).exclude(pk__in=list(keep)).update(taken_by=None, held_until=None)
 
 

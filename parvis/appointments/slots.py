@@ -24,19 +24,17 @@ import calendar
 import copy
 import datetime as dt
 import math
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import holidays
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from parvis.appointments.memory import AGENDAS, UNITS, ShortMemory
 from parvis.appointments.models import (
     AGENT_CHANNELS,
     Channel,
@@ -206,24 +204,8 @@ def generate_slots(place: Place, first_day: dt.date | None = None, last_day: dt.
                for unit in planned.values()]
         Slot.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
         report.created = len(new)
-    units_changed()
+    UNITS.changed()
     return report
-
-
-# --- Changes of units seen by this process -------------------------------------------------------------
-
-_units_generation = [0]
-
-
-def units_changed() -> None:
-    """Called wherever this process takes, gives back or (re)creates units: what it remembers of free times
-    (`picker`'s short-lived memory) is then read again. Other processes see the change when their memory
-    expires."""
-    _units_generation[0] += 1
-
-
-def units_generation() -> int:
-    return _units_generation[0]
 
 
 # --- Booking window ----------------------------------------------------------------------------------
@@ -308,41 +290,28 @@ def serving_desks(place: Place, meeting_type: MeetingType) -> list[int]:
     return memo[place.pk]
 
 
-# (type slug, place slug) -> (when read, meeting type, place): what the booking pages were asked lately.
-_offerings = {}
-
-
-def forget_offerings(**_signal_kwargs):
-    _offerings.clear()
+# (type slug, place slug) -> (meeting type, place): what the booking pages were asked lately.
+_offerings = ShortMemory(AGENDAS, size=200)
 
 
 def offering(type_slug: str, place_slug: str) -> tuple[MeetingType, Place] | None:
     """(meeting type, place) chosen by their slugs when both are active and an active desk of the place receives
     the type, else None; their serving desks are read too (`serving_desks`).
 
-    Every booking request starts here: the answer is remembered by the process for
-    APPOINTMENT_LIST_CACHE_SECONDS, and forgotten at once when this process saves a place, a desk or a meeting
-    type (other processes see it when their memory expires). Callers get their own copies."""
+    Every booking request starts here: the answer is remembered (`memory`: until this process changes an
+    agenda, a second at most). Callers get their own copies."""
     if not type_slug or not place_slug:
         return None
-    ttl = settings.APPOINTMENT_LIST_CACHE_SECONDS
-    clock = time.monotonic()
-    found = _offerings.get((type_slug, place_slug)) if ttl else None
-    if found is None or found[0] <= clock - ttl:
+
+    def read():
         meeting_type = MeetingType.objects.filter(is_active=True, slug=type_slug).first()
         place = Place.objects.filter(is_active=True, slug=place_slug).first() if meeting_type else None
         if place is None or not serving_desks(place, meeting_type):
             return None
-        if len(_offerings) >= 200:
-            _offerings.clear()
-        found = _offerings[(type_slug, place_slug)] = (clock, meeting_type, place)
-    return copy.copy(found[1]), copy.copy(found[2])
+        return meeting_type, place
 
-
-for _model in (Place, MeetingType, Desk):
-    post_save.connect(forget_offerings, sender=_model, dispatch_uid=f"forget-offerings-save-{_model.__name__}")
-    post_delete.connect(forget_offerings, sender=_model, dispatch_uid=f"forget-offerings-delete-{_model.__name__}")
-m2m_changed.connect(forget_offerings, sender=Desk.meeting_types.through, dispatch_uid="forget-offerings-desk-types")
+    found = _offerings.get((type_slug, place_slug), read)
+    return None if found is None else (copy.copy(found[0]), copy.copy(found[1]))
 
 
 _FIRST_FREE_SQL = """
