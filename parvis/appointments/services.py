@@ -351,14 +351,14 @@ def hold_slot_or_nearest(*, place: Place, meeting_type: MeetingType, start: dt.d
     day = local(start).date()
     tried = set()
     for _try in range(tries):
-        near = sorted((offer for offer in refusal.nearest or () if offer.start not in tried
+        nearest = min((offer.start for offer in refusal.nearest or () if offer.start not in tried
                        and local(offer.start).date() == day and abs(offer.start - start) <= window),
-                      key=lambda offer: (abs(offer.start - start), offer.start))
-        if not near:
+                      key=lambda other: (abs(other - start), other), default=None)
+        if nearest is None:
             break
-        tried.add(near[0].start)
+        tried.add(nearest)
         try:
-            appointment = hold_slot(place=place, meeting_type=meeting_type, start=near[0].start, applicant=applicant,
+            appointment = hold_slot(place=place, meeting_type=meeting_type, start=nearest, applicant=applicant,
                                     now=now, instead_of=start)
         except SlotUnavailable as error:
             refusal = error
