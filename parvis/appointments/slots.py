@@ -349,8 +349,8 @@ def unit_is_free(taken_by_id, held_until, now, own_id=None) -> bool:
 # computes the two flags and gives instants as integers (microseconds since 1970; `date_part` in double
 # precision is exact to the microsecond for these dates, and cheaper than `EXTRACT`, which computes in
 # numeric): converting thousands of timestamps to Python datetimes would cost more than everything else on
-# the page. Other databases (SQLite
-# in development) read the same rows through the ORM; the scan below works on either form.
+# the page. Other databases (SQLite in development) read the same rows through the ORM; the scan below works
+# on either form.
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 _UNITS_SQL = """
