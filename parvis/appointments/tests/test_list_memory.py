@@ -38,6 +38,18 @@ def first_shown(client, url, place, cni):
     return slotlib.free_starts(place, cni, start=start, limit=1)[0]
 
 
+def another_hold(place, cni):
+    """A hold (by this process) on the last time of a later day, away from the times looked at."""
+    return services.hold_slot(place=place, meeting_type=cni, start=offers_on(place, cni)[-1].start,
+                              applicant=make_resident())
+
+
+def take_unseen(offer, holder):
+    """The units of `offer` taken as another process would: this one is not told."""
+    Slot.objects.filter(desk_id__in=offer.desk_ids, start__gte=offer.start, start__lt=offer.end).update(
+        taken_by=holder)
+
+
 def test_the_same_list_again_reads_no_units(client, booking, settings, django_assert_num_queries):
     settings.APPOINTMENT_LIST_CACHE_SECONDS = 60
     _place, _cni, url = booking
@@ -61,12 +73,9 @@ def test_another_process_booking_is_seen_when_the_memory_expires(client, booking
     settings.APPOINTMENT_LIST_CACHE_SECONDS = 1
     place, cni, url = booking
     offer = first_shown(client, url, place, cni)
-    # Another process takes the units: this one is not told.
-    holder = services.hold_slot(place=place, meeting_type=cni, start=offers_on(place, cni)[-1].start,
-                                applicant=make_resident())
+    holder = another_hold(place, cni)
     times_shown(client, url)  # remembered after this process's own hold
-    Slot.objects.filter(desk_id__in=offer.desk_ids, start__gte=offer.start, start__lt=offer.end).update(
-        taken_by=holder)
+    take_unseen(offer, holder)
     assert offer.value in times_shown(client, url)  # still remembered
     time.sleep(1.1)
     assert offer.value not in times_shown(client, url)
@@ -76,11 +85,9 @@ def test_no_memory_when_set_to_zero(client, booking, settings):
     settings.APPOINTMENT_LIST_CACHE_SECONDS = 0
     place, cni, url = booking
     offer = first_shown(client, url, place, cni)
-    holder = services.hold_slot(place=place, meeting_type=cni, start=offers_on(place, cni)[-1].start,
-                                applicant=make_resident())
+    holder = another_hold(place, cni)
     assert offer.value in times_shown(client, url)
-    Slot.objects.filter(desk_id__in=offer.desk_ids, start__gte=offer.start, start__lt=offer.end).update(
-        taken_by=holder)
+    take_unseen(offer, holder)
     assert offer.value not in times_shown(client, url)
 
 
